@@ -1,0 +1,66 @@
+# The two commands a new user needs: `make run` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# pyenv picks 3.12 from .python-version; override with `make PYTHON=python3.12 ...`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+
+.PHONY: help python-version venv dev-deps env run test lint format messages clean
+
+help:
+	@echo "make run    - set up everything and serve the admin on http://127.0.0.1:8000/admin/"
+	@echo "make test   - run the test suite (SQLite; set DATABASE_URL for PostgreSQL)"
+	@echo "make lint   - ruff check and format check"
+
+python-version:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' 2>/dev/null || { \
+	  echo "Python 3.12 or newer is needed (Django 6 requires it); '$(PYTHON)' is $$($(PYTHON) --version 2>&1)."; \
+	  echo "Install it with 'pyenv install 3.12.1' (the repo's .python-version selects it) or run 'make PYTHON=/path/to/python3.12 ...'."; \
+	  exit 1; }
+
+$(VENV)/.installed: requirements.txt | python-version
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -r requirements.txt
+	@touch $@
+
+$(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
+	$(PIP) install --quiet -r requirements-dev.txt
+	@touch $@
+
+venv: $(VENV)/.installed
+dev-deps: $(VENV)/.installed-dev
+
+# A local .env for development only: a generated key, DEBUG on, demo passwords.
+.env: | python-version
+	@$(PYTHON) -c 'import secrets; t = secrets.token_urlsafe; print("# Local development settings written by make run. Never use in production.\nSECRET_KEY=dev-" + t(48) + "\nDEBUG=true\nDEMO_STAFF_PASSWORD=" + t(12) + "\nDEMO_PRIVACY_OFFICER_PASSWORD=" + t(12))' > .env
+	@echo "Wrote .env with a generated SECRET_KEY and DEBUG=true (development only)."
+
+run: venv .env
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py compilemessages --ignore=.venv >/dev/null 2>&1 || true
+	$(PY) manage.py seed_demo --if-empty
+	$(PY) manage.py create_demo_users
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+# Tests never read the developer's .env: they get their own throwaway key.
+test: dev-deps
+	SECRET_KEY=test-only-not-secret DEBUG=false $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: dev-deps
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: dev-deps
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+messages: venv
+	$(PY) manage.py makemessages -l fi --ignore=.venv --ignore=bench
+	$(PY) manage.py compilemessages --ignore=.venv
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles

@@ -1,0 +1,49 @@
+"""The staff roles and exactly the permissions each needs.
+
+Later features add their permissions here; `sync_role_permissions()` runs
+after every `migrate`, so a new model's permissions reach the roles without
+anyone editing groups by hand (and a permission removed here is taken away).
+"""
+
+STAFF = "Staff"
+PRIVACY_OFFICER = "Privacy officer"
+
+REGISTER_PERMISSIONS = (
+    "customers.view_company",
+    "customers.add_company",
+    "customers.change_company",
+    "customers.delete_company",
+    "customers.view_contact",
+    "customers.add_contact",
+    "customers.change_contact",
+    "customers.delete_contact",
+)
+
+ROLE_PERMISSIONS = {
+    STAFF: REGISTER_PERMISSIONS,
+    PRIVACY_OFFICER: (*REGISTER_PERMISSIONS, "auditlog.view_logentry"),
+}
+
+
+def sync_role_permissions(group_model, permission_model, using="default"):
+    """Create the role groups and set their permissions to exactly ROLE_PERMISSIONS.
+
+    Takes the models as arguments so data migrations can pass historical ones.
+    Permissions of models that do not exist yet are skipped; the next
+    migrate adds them.
+    """
+    for role, wanted in ROLE_PERMISSIONS.items():
+        group, _ = group_model.objects.using(using).get_or_create(name=role)
+        permissions = []
+        for dotted in wanted:
+            app_label, codename = dotted.split(".", 1)
+            permission = (
+                permission_model.objects.using(using)
+                .filter(content_type__app_label=app_label, codename=codename)
+                .first()
+            )
+            if permission is not None:
+                permissions.append(permission)
+        current = set(group.permissions.values_list("pk", flat=True))
+        if current != {p.pk for p in permissions}:
+            group.permissions.set(permissions)

@@ -1,0 +1,119 @@
+from django.contrib import admin
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from customers import services
+from customers.models import Company, Contact
+from customers.validators import phone_search_variant
+
+
+class RelationshipStatusFilter(admin.SimpleListFilter):
+    title = _("relationship status")
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [("active", _("Active")), ("ended", _("Ended"))]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        active = Q(relationship_end__isnull=True) | Q(relationship_end__gte=today)
+        if self.value() == "active":
+            return queryset.filter(active)
+        if self.value() == "ended":
+            return queryset.exclude(active)
+        return queryset
+
+
+class PhoneAwareSearchMixin:
+    """Lets staff search a phone number the way they would type it (045 639 3329)."""
+
+    phone_search_field = "phone"
+
+    def get_search_results(self, request, queryset, search_term):
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        variant = phone_search_variant(search_term)
+        if variant:
+            results |= queryset.filter(**{f"{self.phone_search_field}__startswith": variant})
+        return results, may_have_duplicates
+
+
+class ContactInline(admin.TabularInline):
+    model = Contact
+    extra = 0
+    show_change_link = True
+    fields = ("first_name", "last_name", "title", "email", "phone", "legal_basis", "source", "ended_on")
+
+
+@admin.register(Company)
+class CompanyAdmin(admin.ModelAdmin):
+    list_display = ("name", "business_id", "city", "relationship_status", "contact_count")
+    search_fields = ("name", "business_id", "city")
+    list_filter = (RelationshipStatusFilter, "source")
+    inlines = [ContactInline]
+    readonly_fields = ("created_at", "updated_at")
+    fieldsets = (
+        (None, {"fields": ("name", "business_id", "source")}),
+        (_("Address"), {"fields": ("street_address", "postal_code", "city", "country")}),
+        (_("Customer relationship"), {"fields": ("relationship_start", "relationship_end")}),
+        (_("Legal hold"), {"fields": ("legal_hold_until", "legal_hold_reason")}),
+        (_("Record"), {"fields": ("created_at", "updated_at")}),
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_contact_count=Count("contacts"))
+
+    @admin.display(description=_("relationship"), ordering="relationship_end")
+    def relationship_status(self, obj):
+        if obj.is_active_customer:
+            return _("Active")
+        return _("Ended on %(date)s") % {"date": obj.relationship_end.isoformat()}
+
+    @admin.display(description=_("contacts"), ordering="_contact_count")
+    def contact_count(self, obj):
+        return obj._contact_count
+
+    def save_model(self, request, obj, form, change):
+        data = {name: getattr(obj, name) for name in services.COMPANY_EDITABLE_FIELDS}
+        if change:
+            services.company_update(company=obj, **data)
+        else:
+            obj.pk = services.company_create(**data).pk
+
+    def save_formset(self, request, form, formset, change):
+        # Inline contacts go through the same service as the contact page.
+        for contact in formset.save(commit=False):
+            data = {name: getattr(contact, name) for name in services.CONTACT_EDITABLE_FIELDS}
+            if contact.pk:
+                services.contact_update(contact=contact, **data)
+            else:
+                contact.pk = services.contact_create(**data).pk
+        for contact in formset.deleted_objects:
+            services.contact_delete(contact=contact)
+
+
+@admin.register(Contact)
+class ContactAdmin(PhoneAwareSearchMixin, admin.ModelAdmin):
+    list_display = ("__str__", "company", "email", "phone")
+    list_select_related = ("company",)
+    search_fields = ("first_name", "last_name", "email", "phone", "company__name")
+    list_filter = ("source", "legal_basis")
+    autocomplete_fields = ("company",)
+    readonly_fields = ("created_at", "updated_at")
+    fieldsets = (
+        (None, {"fields": ("company", "first_name", "last_name", "title")}),
+        (_("Contact details"), {"fields": ("email", "phone", "street_address", "postal_code", "city", "country")}),
+        (_("Processing"), {"fields": ("legal_basis", "source", "ended_on")}),
+        (_("Legal hold"), {"fields": ("legal_hold_until", "legal_hold_reason")}),
+        (_("Record"), {"fields": ("created_at", "updated_at")}),
+    )
+
+    def save_model(self, request, obj, form, change):
+        data = {name: getattr(obj, name) for name in services.CONTACT_EDITABLE_FIELDS}
+        if change:
+            services.contact_update(contact=obj, **data)
+        else:
+            obj.pk = services.contact_create(**data).pk
+
+    def delete_model(self, request, obj):
+        services.contact_delete(contact=obj)
