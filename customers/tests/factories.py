@@ -1,0 +1,49 @@
+import datetime
+
+import factory
+
+from customers.models import Company, Contact, LegalBasis, Source
+
+
+def valid_business_id(n):
+    """A business ID with a correct check digit, different for each n."""
+    from customers.validators import business_id_check_digit
+
+    base = 1000000 + n
+    while True:
+        digits = f"{base:07d}"
+        check = business_id_check_digit(digits)
+        if check is not None:
+            return f"{digits}-{check}"
+        base += 1000003
+
+
+class CompanyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Company
+
+    name = factory.Sequence(lambda n: f"Asiakas {n} Oy")
+    business_id = factory.Sequence(lambda n: valid_business_id(n * 7))
+    street_address = factory.Faker("street_address", locale="fi_FI")
+    postal_code = factory.Faker("postcode", locale="fi_FI")
+    city = factory.Faker("city", locale="fi_FI")
+    country = "FI"
+    relationship_start = datetime.date(2020, 1, 1)
+    relationship_end = None
+    source = Source.CUSTOMER_COMPANY
+
+
+class ContactFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Contact
+
+    company = factory.SubFactory(CompanyFactory)
+    first_name = factory.Faker("first_name", locale="fi_FI")
+    last_name = factory.Faker("last_name", locale="fi_FI")
+    title = "Toimitusjohtaja"
+    email = factory.Sequence(lambda n: f"contact{n}@asiakas.example")
+    phone = factory.Sequence(lambda n: f"+35840{1000000 + n}")
+    city = "Kalajoki"
+    country = "FI"
+    legal_basis = LegalBasis.LEGITIMATE_INTEREST
+    source = Source.DATA_SUBJECT
