@@ -127,6 +127,14 @@ class Company(PersonalDataModel, LegalHoldMixin):
                 }
             )
         self.clean_legal_hold()
+        if self.business_id and Company.objects.filter(business_id=self.business_id).exclude(pk=self.pk).exists():
+            # Said on the field (the database constraint would only say it for the whole form).
+            raise ValidationError(
+                {
+                    "business_id": _("Another company already has the business ID “%(value)s”.")
+                    % {"value": self.business_id}
+                }
+            )
 
     @property
     def is_active_customer(self):
@@ -223,3 +231,14 @@ class Contact(PersonalDataModel, LegalHoldMixin):
                 }
             )
         self.clean_legal_hold()
+        if (
+            self.email
+            and self.company_id
+            and Contact.objects.filter(company_id=self.company_id, email=self.email).exclude(pk=self.pk).exists()
+        ):
+            raise ValidationError(
+                {
+                    "email": _("This company already has a contact person with the email address “%(value)s”.")
+                    % {"value": self.email}
+                }
+            )

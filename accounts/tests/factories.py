@@ -7,6 +7,18 @@ from accounts.roles import PRIVACY_OFFICER, STAFF
 TEST_PASSWORD = "correct-horse-battery-staple-42"
 
 
+def with_roles(*default):
+    """A post-generation hook adding the user to role groups; `roles=[...]` overrides the default."""
+
+    @factory.post_generation
+    def roles(user, create, extracted, **kwargs):
+        names = default if extracted is None else extracted
+        if create and names:
+            user.groups.add(*Group.objects.filter(name__in=names))
+
+    return roles
+
+
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = User
@@ -18,18 +30,15 @@ class UserFactory(factory.django.DjangoModelFactory):
     is_staff = True
     password = factory.django.Password(TEST_PASSWORD)
 
-    @factory.post_generation
-    def roles(self, create, extracted, **kwargs):
-        if create and extracted:
-            self.groups.add(*Group.objects.filter(name__in=extracted))
+    roles = with_roles()
 
 
 class StaffUserFactory(UserFactory):
-    roles = factory.LazyFunction(lambda: [STAFF])
+    roles = with_roles(STAFF)
 
 
 class PrivacyOfficerFactory(UserFactory):
-    roles = factory.LazyFunction(lambda: [PRIVACY_OFFICER])
+    roles = with_roles(PRIVACY_OFFICER)
 
 
 class SuperuserFactory(UserFactory):
