@@ -48,7 +48,7 @@ run: venv .env
 
 # Tests never read the developer's .env: they get their own throwaway key.
 test: dev-deps
-	SECRET_KEY=test-only-not-secret DEBUG=false $(VENV)/bin/pytest $(PYTEST_ARGS)
+	DJANGO_READ_ENV_FILE=false SECRET_KEY=test-only-not-secret DEBUG=false $(VENV)/bin/pytest $(PYTEST_ARGS)
 
 lint: dev-deps
 	$(VENV)/bin/ruff check .
