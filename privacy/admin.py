@@ -6,9 +6,8 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from privacy import services
 from privacy.models import (
@@ -157,16 +156,16 @@ class PrivacyNoticeVersionAdmin(admin.ModelAdmin):
         return super().has_delete_permission(request, obj)
 
     def get_urls(self):
-        info = self.opts.app_label, self.opts.model_name
+        prefix = f"{self.opts.app_label}_{self.opts.model_name}"
         wrap = self.admin_site.admin_view
         return [
-            path("<int:pk>/publish/", wrap(self.publish_view), name="%s_%s_publish" % info),
-            path("<int:pk>/new-draft/", wrap(self.new_draft_view), name="%s_%s_new_draft" % info),
-            path("record-of-processing/", wrap(self.processing_record_view), name="%s_%s_record" % info),
+            path("<int:pk>/publish/", wrap(self.publish_view), name=f"{prefix}_publish"),
+            path("<int:pk>/new-draft/", wrap(self.new_draft_view), name=f"{prefix}_new_draft"),
+            path("record-of-processing/", wrap(self.processing_record_view), name=f"{prefix}_record"),
             path(
                 "<int:pk>/record-of-processing/",
                 wrap(self.processing_record_view),
-                name="%s_%s_version_record" % info,
+                name=f"{prefix}_version_record",
             ),
             *super().get_urls(),
         ]

@@ -168,15 +168,6 @@ class PrivacyNoticeVersion(BilingualModel):
             }
         return _("Version %(number)s (draft)") % {"number": self.number}
 
-    @property
-    def is_published(self):
-        return self.status == NoticeStatus.PUBLISHED
-
-    def _stored_status(self):
-        if self.pk is None:
-            return None
-        return type(self).objects.filter(pk=self.pk).values_list("status", flat=True).first()
-
     def save(self, *args, **kwargs):
         # The stored status decides: the publish step itself turns a stored draft
         # into a published row, after which the row is frozen.
@@ -193,6 +184,15 @@ class PrivacyNoticeVersion(BilingualModel):
                 _("Version %(number)s is published and cannot be deleted.") % {"number": self.number}
             )
         return super().delete(*args, **kwargs)
+
+    def _stored_status(self):
+        if self.pk is None:
+            return None
+        return type(self).objects.filter(pk=self.pk).values_list("status", flat=True).first()
+
+    @property
+    def is_published(self):
+        return self.status == NoticeStatus.PUBLISHED
 
     @property
     def controller_address(self):
@@ -212,6 +212,20 @@ class NoticePart(BilingualModel):
         abstract = True
         ordering = ["position", "id"]
 
+    def save(self, *args, **kwargs):
+        if self._version_is_published() or self._stored_version_is_published():
+            raise PublishedNoticeLocked(
+                _("This row belongs to a published privacy notice version and cannot be changed.")
+            )
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self._stored_version_is_published():
+            raise PublishedNoticeLocked(
+                _("This row belongs to a published privacy notice version and cannot be deleted.")
+            )
+        return super().delete(*args, **kwargs)
+
     def _version_is_published(self):
         if self.version_id is None:
             return False
@@ -226,20 +240,6 @@ class NoticePart(BilingualModel):
             stored is not None
             and PrivacyNoticeVersion.objects.filter(pk=stored, status=NoticeStatus.PUBLISHED).exists()
         )
-
-    def save(self, *args, **kwargs):
-        if self._version_is_published() or self._stored_version_is_published():
-            raise PublishedNoticeLocked(
-                _("This row belongs to a published privacy notice version and cannot be changed.")
-            )
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        if self._stored_version_is_published():
-            raise PublishedNoticeLocked(
-                _("This row belongs to a published privacy notice version and cannot be deleted.")
-            )
-        return super().delete(*args, **kwargs)
 
 
 class NoticePurpose(NoticePart):

@@ -167,9 +167,6 @@ PURPOSES = [
     ),
 ]
 
-REFUSABLE_FI = "Voit kieltää tämän käsittelyn milloin tahansa ottamalla yhteyttä rekisterin yhteyshenkilöön."
-REFUSABLE_EN = "You can refuse this processing at any time by contacting the register's contact person."
-
 CATEGORIES = [
     (
         "contact_details",
@@ -212,8 +209,6 @@ def create_version_1(apps, schema_editor):
             code=code,
             title_fi=title_fi,
             title_en=title_en,
-            description_fi=REFUSABLE_FI if refusable else "",
-            description_en=REFUSABLE_EN if refusable else "",
             legal_basis=legal_basis,
             can_be_refused=refusable,
         )

@@ -163,3 +163,40 @@ def test_publishing_is_audited_with_the_officer(officer_client, version_1):
     assert entry.changes_dict["status"] == ["draft", "published"]
     assert entry.actor is not None
     assert entry.actor.has_perm("privacy.publish_privacynoticeversion")
+
+
+def _form_data(response):
+    """The POST data the rendered change form would submit unchanged (main form and inlines)."""
+    data = {}
+    forms = [response.context["adminform"].form]
+    for inline in response.context["inline_admin_formsets"]:
+        formset = inline.formset
+        forms.extend(formset.forms)
+        management = formset.management_form
+        for name, field in management.fields.items():
+            data[management.add_prefix(name)] = management.initial.get(name, field.initial)
+    for form in forms:
+        for name, field in form.fields.items():
+            value = form.initial.get(name, field.initial)
+            if value is None or value is False:
+                continue
+            if hasattr(value, "pk"):
+                value = value.pk
+            data[form.add_prefix(name)] = "on" if value is True else value
+    return data
+
+
+def test_privacy_officer_saves_a_draft_and_its_purposes_through_the_admin(officer_client, version_1):
+    draft = _draft(version_1)
+    url = f"{CHANGELIST}{draft.pk}/change/"
+    data = _form_data(officer_client.get(url))
+    data["controller_phone"] = "+358 40 765 4321"
+    data["purposes-0-title_en"] = "Delivering our services"
+
+    response = officer_client.post(url, data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    draft.refresh_from_db()
+    assert draft.controller_phone == "+358 40 765 4321"
+    assert draft.purposes.get(position=0).title_en == "Delivering our services"
+    assert version_1.purposes.get(position=0).title_en == "Delivering and developing our products and services"

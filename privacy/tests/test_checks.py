@@ -70,5 +70,11 @@ def test_check_runs_through_the_check_command(version_1, settings):
 
     settings.AUDIT_LOG_RETENTION_DAYS = 365
 
-    with pytest.raises(SystemCheckError, match="privacy.E002"):
+    with pytest.raises(SystemCheckError, match=r"privacy\.E002"):
         call_command("check", databases=["default"])
+
+
+def test_check_warns_when_no_version_is_in_force(version_1, monkeypatch):
+    monkeypatch.setattr("privacy.services.notice_current", lambda **kwargs: None)
+
+    assert _ids(check_notice_retention_matches_settings(databases=["default"])) == ["privacy.W001"]
