@@ -19,9 +19,20 @@ REGISTER_PERMISSIONS = (
     "customers.delete_contact",
 )
 
+# The privacy notice is the Privacy officer's alone (issue #5); Staff only reads it on the public page.
+PRIVACY_NOTICE_PERMISSIONS = (
+    *(
+        f"privacy.{action}_{model}"
+        for model in ("privacynoticeversion", "noticepurpose", "noticedatacategory", "noticesource", "noticerecipient")
+        for action in ("view", "add", "change", "delete")
+    ),
+    "privacy.publish_privacynoticeversion",
+    "privacy.download_processing_record",
+)
+
 ROLE_PERMISSIONS = {
     STAFF: REGISTER_PERMISSIONS,
-    PRIVACY_OFFICER: (*REGISTER_PERMISSIONS, "auditlog.view_logentry"),
+    PRIVACY_OFFICER: (*REGISTER_PERMISSIONS, "auditlog.view_logentry", *PRIVACY_NOTICE_PERMISSIONS),
 }
 
 
