@@ -21,7 +21,7 @@ REGISTER_PERMISSIONS = (
 
 ROLE_PERMISSIONS = {
     STAFF: REGISTER_PERMISSIONS,
-    PRIVACY_OFFICER: (*REGISTER_PERMISSIONS, "auditlog.view_logentry"),
+    PRIVACY_OFFICER: (*REGISTER_PERMISSIONS, "auditlog.view_logentry", "audit.view_securityevent"),
 }
 
 
