@@ -99,24 +99,6 @@ class ModelFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ObjectFilter(admin.SimpleListFilter):
-    """The target of the "Audit log" link on a company's or contact's page; no choices of its own."""
-
-    title = _("object")
-    parameter_name = "object_pk"
-
-    def lookups(self, request, model_admin):
-        return []
-
-    def has_output(self):
-        return False
-
-    def queryset(self, request, queryset):
-        if self.value():
-            return queryset.filter(object_pk=self.value())
-        return queryset
-
-
 class ActorFilter(admin.SimpleListFilter):
     title = _("actor")
     parameter_name = "actor_email"
@@ -151,7 +133,8 @@ if admin.site.is_registered(LogEntry):
 @admin.register(LogEntry)
 class AuditLogEntryAdmin(ReadOnlyAdminMixin, IndexedSearchMixin, admin.ModelAdmin):
     list_display = ("timestamp", "action", "content_type", "object_pk", "object_repr", "actor_email", "changed_fields")
-    list_filter = ("action", ActorFilter, ModelFilter, PeriodFilter, ObjectFilter)
+    # The history link adds ?object_pk=…, a plain field lookup the changelist applies itself.
+    list_filter = ("action", ActorFilter, ModelFilter, PeriodFilter)
     list_select_related = ("content_type",)
     search_fields = ("object_pk", "actor_email")
     search_help_text = _("An object id (e.g. 42), an actor's email address, or a correlation id.")

@@ -41,7 +41,7 @@ def _redact_changes(changes, personal_fields):
         elif isinstance(value, dict) and value.get("type") == "m2m":
             redacted[name] = {**value, "objects": [REDACTED for _ in value.get("objects", [])]}
         elif isinstance(value, list | tuple):
-            redacted[name] = [None if v in (None, "") else REDACTED for v in value]
+            redacted[name] = [v if v in (None, "") else REDACTED for v in value]
         else:
             redacted[name] = REDACTED
     return redacted

@@ -17,3 +17,13 @@ def entries_for():
         )
 
     return _entries
+
+
+@pytest.fixture(autouse=True)
+def plain_static_storage(settings):
+    # Tests run with DEBUG off, where the manifest storage needs collectstatic
+    # before any admin page renders; the manifest is not under test here.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
