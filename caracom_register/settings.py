@@ -58,7 +58,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "auditlog.middleware.AuditlogMiddleware",
+    # Replaces auditlog.middleware.AuditlogMiddleware (see audit/middleware.py).
+    "audit.middleware.AuditMiddleware",
 ]
 
 ROOT_URLCONF = "caracom_register.urls"
@@ -137,6 +138,9 @@ AUDIT_LOG_RETENTION_DAYS = env.int("AUDIT_LOG_RETENTION_DAYS", default=730)
 # --- Audit log (django-auditlog) --------------------------------------------
 AUDITLOG_STORE_JSON_CHANGES = True
 AUDITLOG_INCLUDE_ALL_MODELS = False
+# Models are registered explicitly in audit/registry.py. X-Forwarded-For is
+# ignored unless this many reverse proxies in front of the app append to it.
+AUDIT_TRUSTED_PROXY_COUNT = env.int("AUDIT_TRUSTED_PROXY_COUNT", default=0)
 
 # --- Logging ----------------------------------------------------------------
 LOGGING = {

@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from audit.querysets import AuditedManager
 from customers.validators import normalize_phone, validate_business_id, validate_country_code
 
 
@@ -100,6 +101,9 @@ class Company(PersonalDataModel, LegalHoldMixin):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
+    # Bulk writes (update, bulk_create, bulk_update) are logged like saves.
+    objects = AuditedManager()
+
     class Meta:
         verbose_name = _("company")
         verbose_name_plural = _("companies")
@@ -183,6 +187,8 @@ class Contact(PersonalDataModel, LegalHoldMixin):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = AuditedManager()
 
     class Meta:
         verbose_name = _("contact person")

@@ -3,14 +3,12 @@ from django.utils.translation import gettext_lazy as _
 
 
 def register_audit():
-    """Every change to the notice is audited (issue #5); the audit app may later take this over."""
-    from auditlog.registry import auditlog
-
+    """Every change to the notice is audited (privacy notice § 9, § 13)."""
+    from audit.registry import register_audited
     from privacy.models import NOTICE_PART_MODELS, PrivacyNoticeVersion
 
     for model in (PrivacyNoticeVersion, *NOTICE_PART_MODELS):
-        if not auditlog.contains(model):
-            auditlog.register(model)
+        register_audited(model)
 
 
 class PrivacyConfig(AppConfig):

@@ -12,6 +12,7 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from audit.querysets import AuditedManager, AuditedQuerySet
 from customers.models import LegalBasis, Source
 
 NOTICE_LANGUAGES = ("en", "fi")
@@ -49,7 +50,7 @@ class NoticeStatus(models.TextChoices):
     PUBLISHED = "published", _("Published")
 
 
-class PrivacyNoticeVersionQuerySet(models.QuerySet):
+class PrivacyNoticeVersionQuerySet(AuditedQuerySet):
     # Bulk paths (admin "delete selected", queryset.update) skip Model.save()
     # and Model.delete(), so the same guard is repeated here.
     def _refuse_published(self, action):
@@ -207,6 +208,8 @@ class NoticePart(BilingualModel):
     """A row of one of the notice's lists; frozen with its version."""
 
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    objects = AuditedManager()
 
     class Meta(BilingualModel.Meta):
         abstract = True
