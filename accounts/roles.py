@@ -32,7 +32,12 @@ PRIVACY_NOTICE_PERMISSIONS = (
 
 ROLE_PERMISSIONS = {
     STAFF: REGISTER_PERMISSIONS,
-    PRIVACY_OFFICER: (*REGISTER_PERMISSIONS, "auditlog.view_logentry", *PRIVACY_NOTICE_PERMISSIONS),
+    PRIVACY_OFFICER: (
+        *REGISTER_PERMISSIONS,
+        "auditlog.view_logentry",
+        *PRIVACY_NOTICE_PERMISSIONS,
+        "privacy.view_purgerun",
+    ),
 }
 
 

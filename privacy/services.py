@@ -1,13 +1,19 @@
-"""Business rules for the privacy notice: which version is in force, publishing, new drafts."""
+"""Business rules of the privacy notice: which version is in force, publishing, new drafts, and the retention
+purge (§ 9-10)."""
 
 import datetime
+import logging
+from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, models, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from customers.models import Company, Contact
+from privacy import retention
 from privacy.models import (
     NOTICE_PART_MODELS,
     NoticeDataCategory,
@@ -15,6 +21,7 @@ from privacy.models import (
     NoticeSource,
     NoticeStatus,
     PrivacyNoticeVersion,
+    PurgeRun,
 )
 
 
@@ -119,3 +126,184 @@ def notice_draft_from(*, version: PrivacyNoticeVersion) -> PrivacyNoticeVersion:
             row.full_clean()
             row.save()
     return draft
+
+
+logger = logging.getLogger(__name__)
+
+# Any fixed 64-bit number; all hosts running the purge must use the same one.
+PURGE_LOCK_KEY = 0x43415241_50555247  # "CARA" "PURG"
+
+
+class PurgeAlreadyRunning(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class PurgePlan:
+    """What a purge as of a date removes; what `--dry-run` and the review page report."""
+
+    as_of: datetime.date
+    contacts: int
+    companies: int
+    audit_entries_deleted: int
+    audit_entries_redacted: int
+
+
+def audit_cutoff(as_of: datetime.date | None) -> datetime.datetime:
+    """Audit entries created before this moment are past their retention (§ 9: two years from creation)."""
+    if as_of is None or as_of == timezone.localdate():
+        moment = timezone.now()
+    else:
+        moment = timezone.make_aware(datetime.datetime.combine(as_of, datetime.time.min))
+    return moment - datetime.timedelta(days=settings.AUDIT_LOG_RETENTION_DAYS)
+
+
+def retention_plan(*, as_of: datetime.date) -> PurgePlan:
+    from audit.services import entries_about, expired_entries
+
+    cutoff = audit_cutoff(as_of)
+    contact_ids = retention.expired_contacts(as_of).values("pk")
+    company_ids = retention.expired_companies(as_of).values("pk")
+    to_redact = (
+        entries_about(model=Contact, pks=contact_ids).count() + entries_about(model=Company, pks=company_ids).count()
+    )
+    # Entries that are old enough to be deleted anyway are not also redacted.
+    to_redact -= (
+        entries_about(model=Contact, pks=contact_ids).filter(timestamp__lt=cutoff).count()
+        + entries_about(model=Company, pks=company_ids).filter(timestamp__lt=cutoff).count()
+    )
+    return PurgePlan(
+        as_of=as_of,
+        contacts=retention.expired_contacts(as_of).count(),
+        companies=retention.expired_companies(as_of).count(),
+        audit_entries_deleted=expired_entries(cutoff=cutoff).count(),
+        audit_entries_redacted=to_redact,
+    )
+
+
+class _PurgeLock:
+    """A PostgreSQL session advisory lock, so cron on several hosts never runs two purges at once."""
+
+    def __enter__(self):
+        self.held = False
+        if connection.vendor != "postgresql":
+            return self
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_lock(%s)", [PURGE_LOCK_KEY])
+            self.held = cursor.fetchone()[0]
+        if not self.held:
+            raise PurgeAlreadyRunning("Another purge_expired is running; this run did nothing.")
+        return self
+
+    def __exit__(self, *exc):
+        if self.held:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [PURGE_LOCK_KEY])
+
+
+def _delete_rows(model, pks):
+    """Delete rows and what depends on them with set-based SQL.
+
+    A Django `.delete()` would load every row and fire a signal per row, and
+    django-auditlog would write a delete entry holding the very personal data
+    being purged.
+    """
+    for relation in model._meta.related_objects:
+        related = relation.related_model
+        if relation.many_to_many:
+            through = relation.through
+            fk_name = next(f.name for f in through._meta.get_fields() if f.is_relation and f.related_model is model)
+            through._base_manager.filter(**{f"{fk_name}__in": pks})._raw_delete(connection.alias)
+        elif relation.on_delete is models.CASCADE:
+            dependants = list(
+                related._base_manager.filter(**{f"{relation.field.name}__in": pks}).values_list("pk", flat=True)
+            )
+            if dependants:
+                _purge_objects(related, dependants)
+        elif relation.on_delete is models.SET_NULL:
+            with connection.cursor() as cursor:
+                table = connection.ops.quote_name(related._meta.db_table)
+                column = connection.ops.quote_name(relation.field.column)
+                placeholders = ", ".join(["%s"] * len(pks))
+                cursor.execute(f"UPDATE {table} SET {column} = NULL WHERE {column} IN ({placeholders})", list(pks))  # noqa: S608
+    model._base_manager.filter(pk__in=pks)._raw_delete(connection.alias)
+
+
+def _purge_objects(model, pks) -> int:
+    """Redact the audit trail about these rows, then delete them. Returns entries redacted."""
+    from audit.registry import get_audited
+    from audit.services import redact_entries_for_many
+
+    redacted = redact_entries_for_many(model=model, pks=pks) if get_audited(model) else 0
+    _delete_rows(model, pks)
+    return redacted
+
+
+def _purge_in_batches(run, queryset_for, model, counter, batch_size):
+    last_pk = 0
+    while True:
+        with transaction.atomic():
+            pks = list(queryset_for().filter(pk__gt=last_pk).order_by("pk").values_list("pk", flat=True)[:batch_size])
+            if not pks:
+                return
+            run.audit_entries_redacted += _purge_objects(model, pks)
+            setattr(run, counter, getattr(run, counter) + len(pks))
+            # The run's counts commit with the batch, so they always match what was done.
+            run.save(update_fields=[counter, "audit_entries_redacted"])
+        last_pk = pks[-1]
+
+
+def retention_purge(*, as_of: datetime.date, dry_run: bool = False, batch_size: int = 1000) -> PurgeRun:
+    """Remove what the privacy notice says must go as of `as_of`, and record the run.
+
+    Contacts 24 months (RETENTION_MONTHS_AFTER_RELATIONSHIP) after their own end
+    or their company's, then companies with nothing left to keep, then audit
+    entries older than AUDIT_LOG_RETENTION_DAYS; legal holds keep records. The
+    audit entries about what is deleted are redacted, not kept in clear.
+
+    Each batch is one transaction: a run killed half-way leaves finished batches
+    done and the unfinished one untouched, and the next run carries on.
+    """
+    if not isinstance(as_of, datetime.date):
+        raise TypeError(f"as_of must be a date, got {as_of!r}")
+    if batch_size < 1:
+        raise ValueError(f"batch_size must be at least 1, got {batch_size}")
+
+    try:
+        with _PurgeLock():
+            return _retention_purge_locked(as_of=as_of, dry_run=dry_run, batch_size=batch_size)
+    except PurgeAlreadyRunning:
+        return PurgeRun.objects.create(
+            as_of=as_of, dry_run=dry_run, outcome=PurgeRun.Outcome.SKIPPED, finished_at=timezone.now()
+        )
+
+
+def _retention_purge_locked(*, as_of, dry_run, batch_size):
+    from audit.services import purge_expired_entries
+
+    run = PurgeRun.objects.create(as_of=as_of, dry_run=dry_run)
+    try:
+        if dry_run:
+            plan = retention_plan(as_of=as_of)
+            run.contacts_deleted = plan.contacts
+            run.companies_deleted = plan.companies
+            run.audit_entries_deleted = plan.audit_entries_deleted
+            run.audit_entries_redacted = plan.audit_entries_redacted
+        else:
+            _purge_in_batches(run, lambda: retention.expired_contacts(as_of), Contact, "contacts_deleted", batch_size)
+            _purge_in_batches(run, lambda: retention.expired_companies(as_of), Company, "companies_deleted", batch_size)
+            run.audit_entries_deleted = sum(
+                purge_expired_entries(cutoff=audit_cutoff(as_of), batch_size=batch_size).values()
+            )
+    except Exception as exc:
+        # Only the error's type: messages of database errors can quote personal data.
+        run.outcome = PurgeRun.Outcome.FAILED
+        run.error = f"{type(exc).__name__} (see the server log)"
+        run.finished_at = timezone.now()
+        run.save()
+        logger.exception("purge_expired failed (run %s)", run.pk)
+        raise
+    run.outcome = PurgeRun.Outcome.SUCCEEDED
+    run.finished_at = timezone.now()
+    run.save()
+    return run
