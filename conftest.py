@@ -1,5 +1,6 @@
 import pytest
-from django.db import connection
+from django.apps import apps
+from django.db import connection, models
 
 
 @pytest.fixture(autouse=True)
@@ -31,3 +32,29 @@ def _english_by_default():
 
     with translation.override("en"):
         yield
+
+
+@pytest.fixture
+def find_in_database(db):
+    """Search every text column of every table; returns (table, column, needle) for each hit.
+
+    Proves erasure and purge leave no trace of a person anywhere, including
+    tables nobody thought of (admin history, sessions, audit entries).
+    """
+
+    def search(*needles):
+        hits = []
+        for model in apps.get_models(include_auto_created=True):
+            table = connection.ops.quote_name(model._meta.db_table)
+            for field in model._meta.concrete_fields:
+                if not isinstance(field, models.CharField | models.TextField | models.JSONField):
+                    continue
+                column = f"CAST({connection.ops.quote_name(field.column)} AS TEXT)"
+                for needle in needles:
+                    with connection.cursor() as cursor:  # audit: read-only SQL
+                        cursor.execute(f"SELECT 1 FROM {table} WHERE {column} LIKE %s LIMIT 1", [f"%{needle}%"])  # noqa: S608
+                        if cursor.fetchone():
+                            hits.append((model._meta.db_table, field.column, needle))
+        return hits
+
+    return search

@@ -37,6 +37,7 @@ ROLE_PERMISSIONS = {
         "auditlog.view_logentry",
         "audit.view_securityevent",
         *PRIVACY_NOTICE_PERMISSIONS,
+        "privacy.view_purgerun",
     ),
 }
 

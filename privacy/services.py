@@ -1,13 +1,18 @@
-"""Business rules for the privacy notice: which version is in force, publishing, new drafts."""
+"""Business rules of the privacy notice: which version is in force, publishing, new drafts, and the retention
+purge (§ 9-10)."""
 
 import datetime
+import logging
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from customers.models import Company, Contact
+from privacy import retention
 from privacy.models import (
     NOTICE_PART_MODELS,
     NoticeDataCategory,
@@ -15,6 +20,7 @@ from privacy.models import (
     NoticeSource,
     NoticeStatus,
     PrivacyNoticeVersion,
+    PurgeRun,
 )
 
 
@@ -119,3 +125,147 @@ def notice_draft_from(*, version: PrivacyNoticeVersion) -> PrivacyNoticeVersion:
             row.full_clean()
             row.save()
     return draft
+
+
+logger = logging.getLogger(__name__)
+
+# Any fixed 64-bit number; all hosts running the purge must use the same one.
+PURGE_LOCK_KEY = 0x43415241_50555247  # "CARA" "PURG"
+
+
+class PurgeAlreadyRunning(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class PurgePlan:
+    """What a purge as of a date removes; what `--dry-run` and the review page report."""
+
+    as_of: datetime.date
+    contacts: int
+    companies: int
+    audit_entries_deleted: int
+    audit_entries_redacted: int
+
+
+def audit_as_of(as_of: datetime.date | None) -> datetime.datetime:
+    """The moment the audit-log retention (§ 9: two years from creation) is measured from."""
+    if as_of is None or as_of == timezone.localdate():
+        return timezone.now()
+    return timezone.make_aware(datetime.datetime.combine(as_of, datetime.time.min))
+
+
+def retention_plan(*, as_of: datetime.date) -> PurgePlan:
+    from auditlog.models import LogEntry
+
+    from audit.models import SecurityEvent
+    from audit.services import entries_about, retention_cutoff
+
+    cutoff = retention_cutoff(as_of=audit_as_of(as_of))
+    contacts = retention.expired_contacts(as_of).values("pk")
+    companies = retention.expired_companies(as_of).values("pk")
+    # Entries old enough to be deleted anyway are not counted as redacted too.
+    to_redact = sum(
+        entries_about(model=model, pks=pks).filter(timestamp__gte=cutoff).count()
+        for model, pks in ((Contact, contacts), (Company, companies))
+    )
+    return PurgePlan(
+        as_of=as_of,
+        contacts=retention.expired_contacts(as_of).count(),
+        companies=retention.expired_companies(as_of).count(),
+        audit_entries_deleted=LogEntry.objects.filter(timestamp__lt=cutoff).count()
+        + SecurityEvent.objects.filter(timestamp__lt=cutoff).count(),
+        audit_entries_redacted=to_redact,
+    )
+
+
+class _PurgeLock:
+    """A PostgreSQL session advisory lock, so cron on several hosts never runs two purges at once."""
+
+    def __enter__(self):
+        self.held = False
+        if connection.vendor != "postgresql":
+            return self
+        with connection.cursor() as cursor:  # audit: read-only SQL (a lock, no data)
+            cursor.execute("SELECT pg_try_advisory_lock(%s)", [PURGE_LOCK_KEY])
+            self.held = cursor.fetchone()[0]
+        if not self.held:
+            raise PurgeAlreadyRunning("Another purge_expired is running; this run did nothing.")
+        return self
+
+    def __exit__(self, *exc):
+        if self.held:
+            with connection.cursor() as cursor:  # audit: read-only SQL (a lock, no data)
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [PURGE_LOCK_KEY])
+
+
+def _purge_in_batches(run, queryset_for, model, counter, batch_size):
+    from audit import services as audit_services
+
+    last_pk = 0
+    while True:
+        with transaction.atomic():
+            pks = list(queryset_for().filter(pk__gt=last_pk).order_by("pk").values_list("pk", flat=True)[:batch_size])
+            if not pks:
+                return
+            run.audit_entries_redacted += audit_services.erase_objects(model=model, pks=pks)
+            setattr(run, counter, getattr(run, counter) + len(pks))
+            # The run's counts commit with the batch, so they always match what was done.
+            run.save(update_fields=[counter, "audit_entries_redacted"])
+        last_pk = pks[-1]
+
+
+def retention_purge(*, as_of: datetime.date, dry_run: bool = False, batch_size: int = 1000) -> PurgeRun:
+    """Remove what the privacy notice says must go as of `as_of`, and record the run.
+
+    Contacts 24 months (RETENTION_MONTHS_AFTER_RELATIONSHIP) after their own end
+    or their company's, then companies with nothing left to keep, then audit
+    entries older than AUDIT_LOG_RETENTION_DAYS; legal holds keep records. The
+    audit entries about what is deleted are redacted, not kept in clear.
+
+    Each batch is one transaction: a run killed half-way leaves finished batches
+    done and the unfinished one untouched, and the next run carries on.
+    """
+    if not isinstance(as_of, datetime.date):
+        raise TypeError(f"as_of must be a date, got {as_of!r}")
+    if batch_size < 1:
+        raise ValueError(f"batch_size must be at least 1, got {batch_size}")
+
+    try:
+        with _PurgeLock():
+            return _retention_purge_locked(as_of=as_of, dry_run=dry_run, batch_size=batch_size)
+    except PurgeAlreadyRunning:
+        return PurgeRun.objects.create(
+            as_of=as_of, dry_run=dry_run, outcome=PurgeRun.Outcome.SKIPPED, finished_at=timezone.now()
+        )
+
+
+def _retention_purge_locked(*, as_of, dry_run, batch_size):
+    from audit.services import purge_expired_entries
+
+    run = PurgeRun.objects.create(as_of=as_of, dry_run=dry_run)
+    try:
+        if dry_run:
+            plan = retention_plan(as_of=as_of)
+            run.contacts_deleted = plan.contacts
+            run.companies_deleted = plan.companies
+            run.audit_entries_deleted = plan.audit_entries_deleted
+            run.audit_entries_redacted = plan.audit_entries_redacted
+        else:
+            _purge_in_batches(run, lambda: retention.expired_contacts(as_of), Contact, "contacts_deleted", batch_size)
+            _purge_in_batches(run, lambda: retention.expired_companies(as_of), Company, "companies_deleted", batch_size)
+            run.audit_entries_deleted = sum(
+                purge_expired_entries(as_of=audit_as_of(as_of), batch_size=batch_size).values()
+            )
+    except Exception as exc:
+        # Only the error's type: messages of database errors can quote personal data.
+        run.outcome = PurgeRun.Outcome.FAILED
+        run.error = f"{type(exc).__name__} (see the server log)"
+        run.finished_at = timezone.now()
+        run.save()
+        logger.exception("purge_expired failed (run %s)", run.pk)
+        raise
+    run.outcome = PurgeRun.Outcome.SUCCEEDED
+    run.finished_at = timezone.now()
+    run.save()
+    return run
