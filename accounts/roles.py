@@ -19,9 +19,23 @@ REGISTER_PERMISSIONS = (
     "customers.delete_contact",
 )
 
+# Seeing sign-in attempts, clearing a lockout (deleting its attempt record)
+# and resetting someone's second factor (deleting their devices, whose secrets
+# the admin never shows).
+SIGN_IN_SECURITY_PERMISSIONS = (
+    "axes.view_accessattempt",
+    "axes.delete_accessattempt",
+    "axes.view_accessfailurelog",
+    "axes.view_accesslog",
+    "otp_totp.view_totpdevice",
+    "otp_totp.delete_totpdevice",
+    "otp_static.view_staticdevice",
+    "otp_static.delete_staticdevice",
+)
+
 ROLE_PERMISSIONS = {
     STAFF: REGISTER_PERMISSIONS,
-    PRIVACY_OFFICER: (*REGISTER_PERMISSIONS, "auditlog.view_logentry"),
+    PRIVACY_OFFICER: (*REGISTER_PERMISSIONS, "auditlog.view_logentry", *SIGN_IN_SECURITY_PERMISSIONS),
 }
 
 

@@ -1,10 +1,29 @@
 import factory
 from django.contrib.auth.models import Group
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import User
 from accounts.roles import PRIVACY_OFFICER, STAFF
 
 TEST_PASSWORD = "correct-horse-battery-staple-42"
+
+
+def _roles_hook(default):
+    """A post-generation hook adding the user to role groups (`roles=[...]` overrides the default).
+
+    A subclass must redeclare the hook, not assign a plain value: a plain
+    value would be passed to User() as a field.
+    """
+
+    @factory.post_generation
+    def roles(obj, create, extracted, **kwargs):
+        names = default if extracted is None else extracted
+        if create and names:
+            obj.groups.add(*Group.objects.filter(name__in=names))
+
+    return roles
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -18,19 +37,44 @@ class UserFactory(factory.django.DjangoModelFactory):
     is_staff = True
     password = factory.django.Password(TEST_PASSWORD)
 
-    @factory.post_generation
-    def roles(self, create, extracted, **kwargs):
-        if create and extracted:
-            self.groups.add(*Group.objects.filter(name__in=extracted))
+    roles = _roles_hook(())
 
 
 class StaffUserFactory(UserFactory):
-    roles = factory.LazyFunction(lambda: [STAFF])
+    roles = _roles_hook((STAFF,))
 
 
 class PrivacyOfficerFactory(UserFactory):
-    roles = factory.LazyFunction(lambda: [PRIVACY_OFFICER])
+    roles = _roles_hook((PRIVACY_OFFICER,))
 
 
 class SuperuserFactory(UserFactory):
     is_superuser = True
+
+
+class TOTPDeviceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TOTPDevice
+
+    user = factory.SubFactory(StaffUserFactory)
+    name = "Authenticator app"
+    confirmed = True
+
+
+def current_totp(device):
+    """The code the user's authenticator app shows right now."""
+    return f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):0{device.digits}d}"
+
+
+def sign_in_verified(client, user):
+    """Sign in as if through both steps: password and a confirmed authenticator.
+
+    `client.force_login()` alone leaves the session without a second factor,
+    which (with REQUIRE_2FA on) reaches nothing but the two-factor pages.
+    """
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDeviceFactory(user=user)
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return device
