@@ -47,9 +47,9 @@ run: venv .env
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 # Tests never read the developer's .env: they get their own throwaway key.
-# The HTTPS redirect is off because the test client speaks plain HTTP; 2FA is on whatever .env says.
+# The HTTPS redirect is off because the test client speaks plain HTTP.
 test: dev-deps
-	SECRET_KEY=test-only-not-secret DEBUG=false SECURE_SSL_REDIRECT=false REQUIRE_2FA=true $(VENV)/bin/pytest $(PYTEST_ARGS)
+	READ_DOT_ENV=false SECRET_KEY=test-only-not-secret DEBUG=false SECURE_SSL_REDIRECT=false $(VENV)/bin/pytest $(PYTEST_ARGS)
 
 lint: dev-deps
 	$(VENV)/bin/ruff check .

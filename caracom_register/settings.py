@@ -17,8 +17,9 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
 # A local .env is a development convenience; real deployments set the
-# environment. Values already in the environment win over the file.
-if (BASE_DIR / ".env").is_file():
+# environment. Values already in the environment win over the file. The test
+# suite sets READ_DOT_ENV=false so a developer's demo settings cannot leak in.
+if env.bool("READ_DOT_ENV", default=True) and (BASE_DIR / ".env").is_file():
     env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=False)
@@ -125,6 +126,7 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "accounts.password_validation.EmailNameValidator"},
 ]
 
 # --- Sign-in security (privacy notice § 9) ----------------------------------
