@@ -44,4 +44,6 @@ def lockout_username(request, credentials=None):
         raw = data.get("username")
     if not isinstance(raw, str):
         return None
-    return normalize_email_address(raw)
+    # No address is longer than 254 characters; cutting there keeps a
+    # flood of junk countable instead of too long to record.
+    return normalize_email_address(raw)[:254]

@@ -3,6 +3,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from caracom_register.widgets import ValidatedAutocompleteMixin
 from customers import services
 from customers.models import Company, Contact
 from customers.validators import phone_search_variant
@@ -93,7 +94,7 @@ class CompanyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Contact)
-class ContactAdmin(PhoneAwareSearchMixin, admin.ModelAdmin):
+class ContactAdmin(ValidatedAutocompleteMixin, PhoneAwareSearchMixin, admin.ModelAdmin):
     list_display = ("__str__", "company", "email", "phone")
     list_select_related = ("company",)
     search_fields = ("first_name", "last_name", "email", "phone", "company__name")
