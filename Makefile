@@ -49,7 +49,7 @@ run: venv .env
 # Tests never read the developer's .env: they get their own throwaway key.
 # The HTTPS redirect is off because the test client speaks plain HTTP.
 test: dev-deps
-	READ_DOT_ENV=false SECRET_KEY=test-only-not-secret DEBUG=false SECURE_SSL_REDIRECT=false $(VENV)/bin/pytest $(PYTEST_ARGS)
+	DJANGO_READ_ENV_FILE=false SECRET_KEY=test-only-not-secret DEBUG=false SECURE_SSL_REDIRECT=false $(VENV)/bin/pytest $(PYTEST_ARGS)
 
 lint: dev-deps
 	$(VENV)/bin/ruff check .

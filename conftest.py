@@ -1,5 +1,22 @@
 import pytest
-from django.db import connection
+from django.apps import apps
+from django.db import connection, models
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_storage(settings):
+    # Production uses whitenoise's manifest storage, which needs `collectstatic`
+    # first; tests render templates without collecting.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # PBKDF2's deliberate slowness protects real passwords, not test fixtures.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
@@ -9,16 +26,35 @@ def postgres_only(db):
 
 
 @pytest.fixture(autouse=True)
-def _static_files_without_collectstatic(settings):
-    # Production serves hashed files that `collectstatic` writes (whitenoise's
-    # manifest storage); tests render pages without running it first.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
+def _english_by_default():
+    # A test that switches language must not leak it into the next test.
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    # Production's slow hash is the point there; here it only slows every sign-in.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+@pytest.fixture
+def find_in_database(db):
+    """Search every text column of every table; returns (table, column, needle) for each hit.
+
+    Proves erasure and purge leave no trace of a person anywhere, including
+    tables nobody thought of (admin history, sessions, audit entries).
+    """
+
+    def search(*needles):
+        hits = []
+        for model in apps.get_models(include_auto_created=True):
+            table = connection.ops.quote_name(model._meta.db_table)
+            for field in model._meta.concrete_fields:
+                if not isinstance(field, models.CharField | models.TextField | models.JSONField):
+                    continue
+                column = f"CAST({connection.ops.quote_name(field.column)} AS TEXT)"
+                for needle in needles:
+                    with connection.cursor() as cursor:  # audit: read-only SQL
+                        cursor.execute(f"SELECT 1 FROM {table} WHERE {column} LIKE %s LIMIT 1", [f"%{needle}%"])  # noqa: S608
+                        if cursor.fetchone():
+                            hits.append((model._meta.db_table, field.column, needle))
+        return hits
+
+    return search

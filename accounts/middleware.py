@@ -7,14 +7,17 @@ from django.urls import reverse
 from accounts import services
 
 # Views a signed-in user may reach before the second factor: setting it up,
-# entering it, signing out and switching the language. Deny by default, so
-# every page added later (admin or not) is behind the second factor.
+# entering it, signing out, switching the language and the public privacy
+# notice. Deny by default, so every page added later (admin or not) is behind
+# the second factor.
 UNVERIFIED_ALLOWED_VIEWS = frozenset(
     {
         "accounts:two_factor_setup",
         "accounts:two_factor_verify",
         "admin:logout",
         "set_language",
+        "privacy:notice",
+        "privacy:version",
     }
 )
 

@@ -4,13 +4,16 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from audit.querysets import AuditedQuerySet
+
 
 def normalize_email_address(value):
     """Emails are compared case-insensitively everywhere in the register."""
     return (value or "").strip().lower()
 
 
-class UserManager(BaseUserManager):
+class UserManager(BaseUserManager.from_queryset(AuditedQuerySet)):
+    # Bulk writes to users are logged like saves (see audit.querysets).
     use_in_migrations = True
 
     def get_by_natural_key(self, username):

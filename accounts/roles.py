@@ -19,6 +19,17 @@ REGISTER_PERMISSIONS = (
     "customers.delete_contact",
 )
 
+# The privacy notice is the Privacy officer's alone (issue #5); Staff only reads it on the public page.
+PRIVACY_NOTICE_PERMISSIONS = (
+    *(
+        f"privacy.{action}_{model}"
+        for model in ("privacynoticeversion", "noticepurpose", "noticedatacategory", "noticesource", "noticerecipient")
+        for action in ("view", "add", "change", "delete")
+    ),
+    "privacy.publish_privacynoticeversion",
+    "privacy.download_processing_record",
+)
+
 # Seeing sign-in attempts, clearing a lockout (deleting its attempt record)
 # and resetting someone's second factor (deleting their devices, whose secrets
 # the admin never shows).
@@ -35,7 +46,14 @@ SIGN_IN_SECURITY_PERMISSIONS = (
 
 ROLE_PERMISSIONS = {
     STAFF: REGISTER_PERMISSIONS,
-    PRIVACY_OFFICER: (*REGISTER_PERMISSIONS, "auditlog.view_logentry", *SIGN_IN_SECURITY_PERMISSIONS),
+    PRIVACY_OFFICER: (
+        *REGISTER_PERMISSIONS,
+        "auditlog.view_logentry",
+        "audit.view_securityevent",
+        *PRIVACY_NOTICE_PERMISSIONS,
+        "privacy.view_purgerun",
+        *SIGN_IN_SECURITY_PERMISSIONS,
+    ),
 }
 
 

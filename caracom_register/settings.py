@@ -17,9 +17,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
 # A local .env is a development convenience; real deployments set the
-# environment. Values already in the environment win over the file. The test
-# suite sets READ_DOT_ENV=false so a developer's demo settings cannot leak in.
-if env.bool("READ_DOT_ENV", default=True) and (BASE_DIR / ".env").is_file():
+# environment. Values already in the environment win over the file.
+if env.bool("DJANGO_READ_ENV_FILE", default=True) and (BASE_DIR / ".env").is_file():
     env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=False)
@@ -69,7 +68,8 @@ MIDDLEWARE = [
     "accounts.middleware.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "auditlog.middleware.AuditlogMiddleware",
+    # Replaces auditlog.middleware.AuditlogMiddleware (see audit/middleware.py).
+    "audit.middleware.AuditMiddleware",
     # Last, as django-axes requires: it turns a refused sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -149,6 +149,7 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # cannot pick its own address by sending the header. Shared by the lockout
 # and the audit trail: see accounts.client_ip.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AUDIT_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 
 # django-axes: 5 failed sign-ins lock that email address from that client
 # address for 15 minutes. Locking by the pair (not the email alone) stops an
@@ -217,6 +218,9 @@ AUDIT_LOG_RETENTION_DAYS = env.int("AUDIT_LOG_RETENTION_DAYS", default=730)
 # --- Audit log (django-auditlog) --------------------------------------------
 AUDITLOG_STORE_JSON_CHANGES = True
 AUDITLOG_INCLUDE_ALL_MODELS = False
+# Models are registered explicitly in audit/registry.py. X-Forwarded-For is
+# ignored unless this many reverse proxies in front of the app append to it.
+AUDIT_TRUSTED_PROXY_COUNT = env.int("AUDIT_TRUSTED_PROXY_COUNT", default=0)
 
 # --- Logging ----------------------------------------------------------------
 LOGGING = {

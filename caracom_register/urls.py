@@ -7,4 +7,5 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),
+    path("privacy/", include("privacy.urls")),
 ]

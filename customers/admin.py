@@ -3,6 +3,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from audit.admin import AccessLoggedAdminMixin, AuditHistoryLinkMixin
 from caracom_register.widgets import ValidatedAutocompleteMixin
 from customers import services
 from customers.models import Company, Contact
@@ -47,7 +48,7 @@ class ContactInline(admin.TabularInline):
 
 
 @admin.register(Company)
-class CompanyAdmin(admin.ModelAdmin):
+class CompanyAdmin(AuditHistoryLinkMixin, admin.ModelAdmin):
     list_display = ("name", "business_id", "city", "relationship_status", "contact_count")
     search_fields = ("name", "business_id", "city")
     list_filter = (RelationshipStatusFilter, "source")
@@ -94,7 +95,9 @@ class CompanyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Contact)
-class ContactAdmin(ValidatedAutocompleteMixin, PhoneAwareSearchMixin, admin.ModelAdmin):
+class ContactAdmin(
+    ValidatedAutocompleteMixin, AccessLoggedAdminMixin, AuditHistoryLinkMixin, PhoneAwareSearchMixin, admin.ModelAdmin
+):
     list_display = ("__str__", "company", "email", "phone")
     list_select_related = ("company",)
     search_fields = ("first_name", "last_name", "email", "phone", "company__name")

@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from audit.querysets import AuditedManager
 from customers.validators import normalize_phone, validate_business_id, validate_country_code
 
 
@@ -100,6 +101,9 @@ class Company(PersonalDataModel, LegalHoldMixin):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
+    # Bulk writes (update, bulk_create, bulk_update) are logged like saves.
+    objects = AuditedManager()
+
     class Meta:
         verbose_name = _("company")
         verbose_name_plural = _("companies")
@@ -127,6 +131,14 @@ class Company(PersonalDataModel, LegalHoldMixin):
                 }
             )
         self.clean_legal_hold()
+        if self.business_id and Company.objects.filter(business_id=self.business_id).exclude(pk=self.pk).exists():
+            # Said on the field (the database constraint would only say it for the whole form).
+            raise ValidationError(
+                {
+                    "business_id": _("Another company already has the business ID “%(value)s”.")
+                    % {"value": self.business_id}
+                }
+            )
 
     @property
     def is_active_customer(self):
@@ -176,6 +188,8 @@ class Contact(PersonalDataModel, LegalHoldMixin):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
+    objects = AuditedManager()
+
     class Meta:
         verbose_name = _("contact person")
         verbose_name_plural = _("contact persons")
@@ -223,3 +237,14 @@ class Contact(PersonalDataModel, LegalHoldMixin):
                 }
             )
         self.clean_legal_hold()
+        if (
+            self.email
+            and self.company_id
+            and Contact.objects.filter(company_id=self.company_id, email=self.email).exclude(pk=self.pk).exists()
+        ):
+            raise ValidationError(
+                {
+                    "email": _("This company already has a contact person with the email address “%(value)s”.")
+                    % {"value": self.email}
+                }
+            )

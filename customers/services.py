@@ -85,3 +85,40 @@ def contact_update(*, contact: Contact, **data) -> Contact:
 @transaction.atomic
 def contact_delete(*, contact: Contact) -> None:
     contact.delete()
+
+
+def register_seed_demo(
+    *, companies: int, contacts_per_company: int, seed=None, batch_size: int = 2000, progress=None
+) -> tuple[int, int]:
+    """Bulk-insert realistic demo companies and contacts; returns (companies, contacts) created.
+
+    Each batch commits on its own so a million-contact seed neither holds one
+    huge transaction nor keeps all rows in memory.
+    """
+    from django.utils import timezone
+
+    from customers.demo import DemoDataGenerator
+
+    if companies < 0 or contacts_per_company < 0:
+        raise ValueError("companies and contacts_per_company must be zero or more")
+    if batch_size < 1:
+        raise ValueError("batch_size must be at least 1")
+    generator = DemoDataGenerator(seed=seed)
+    today = timezone.localdate()
+    made_companies = made_contacts = 0
+    contact_counter = 0
+    while made_companies < companies:
+        size = min(batch_size, companies - made_companies)
+        with transaction.atomic():
+            batch = Company.objects.bulk_create([generator.company(today) for _ in range(size)])
+            contacts = []
+            for company in batch:
+                for _ in range(contacts_per_company):
+                    contact_counter += 1
+                    contacts.append(generator.contact(company, contact_counter, today))
+            Contact.objects.bulk_create(contacts, batch_size=5000)
+        made_companies += size
+        made_contacts += len(contacts)
+        if progress:
+            progress(made_companies, made_contacts)
+    return made_companies, made_contacts

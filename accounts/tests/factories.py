@@ -10,18 +10,14 @@ from accounts.roles import PRIVACY_OFFICER, STAFF
 TEST_PASSWORD = "correct-horse-battery-staple-42"
 
 
-def _roles_hook(default):
-    """A post-generation hook adding the user to role groups (`roles=[...]` overrides the default).
-
-    A subclass must redeclare the hook, not assign a plain value: a plain
-    value would be passed to User() as a field.
-    """
+def with_roles(*default):
+    """A post-generation hook adding the user to role groups; `roles=[...]` overrides the default."""
 
     @factory.post_generation
-    def roles(obj, create, extracted, **kwargs):
+    def roles(user, create, extracted, **kwargs):
         names = default if extracted is None else extracted
         if create and names:
-            obj.groups.add(*Group.objects.filter(name__in=names))
+            user.groups.add(*Group.objects.filter(name__in=names))
 
     return roles
 
@@ -37,15 +33,15 @@ class UserFactory(factory.django.DjangoModelFactory):
     is_staff = True
     password = factory.django.Password(TEST_PASSWORD)
 
-    roles = _roles_hook(())
+    roles = with_roles()
 
 
 class StaffUserFactory(UserFactory):
-    roles = _roles_hook((STAFF,))
+    roles = with_roles(STAFF)
 
 
 class PrivacyOfficerFactory(UserFactory):
-    roles = _roles_hook((PRIVACY_OFFICER,))
+    roles = with_roles(PRIVACY_OFFICER)
 
 
 class SuperuserFactory(UserFactory):

@@ -10,7 +10,7 @@ BASE_DIR = Path(__file__).resolve().parents[2]
 STRONG_KEY = "k7Qw-" + "x2Vb9" * 12  # 65 characters, many distinct: passes Django's strength check
 
 PRODUCTION_ENV = {
-    "READ_DOT_ENV": "false",
+    "DJANGO_READ_ENV_FILE": "false",
     "SECRET_KEY": STRONG_KEY,
     "DEBUG": "false",
     "ALLOWED_HOSTS": "asiakasrekisteri.caracom.fi",
@@ -20,7 +20,7 @@ PRODUCTION_ENV = {
 def run(args, **env):
     # Only what production would set: nothing from the test run's own environment.
     clean = {"PATH": os.environ.get("PATH", ""), **PRODUCTION_ENV, **env}
-    return subprocess.run(  # noqa: S603
+    return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=BASE_DIR, env=clean, capture_output=True, text=True, check=False
     )
 

@@ -7,8 +7,10 @@ import pytest
 from django_otp.oath import totp
 
 from accounts.tests.factories import TEST_PASSWORD, StaffUserFactory, TOTPDeviceFactory, current_totp
+from caracom_register.tests.e2e.conftest import SCREENSHOTS, BrowserPage
 from customers.models import Company
 from customers.tests.factories import valid_business_id
+from privacy.tests.factories import PublishedNoticeVersionFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -112,3 +114,22 @@ def test_five_wrong_passwords_lock_the_sign_in(browser_page):
     assert "locked after 5 failed attempts" in locked_text
     assert "Signing in is locked" in page.inner_text("#lockout-message")
     assert browser_page.problems == []
+
+
+@pytest.mark.parametrize(("locale", "lang"), [("en-GB", "en"), ("fi-FI", "fi")])
+def test_the_public_privacy_page_shows_in_both_languages_within_the_policy(browser, live_server, locale, lang):
+    # Transactional tests empty the tables, so the notice the data migration
+    # creates is made again here.
+    PublishedNoticeVersionFactory()
+    context = browser.new_context(base_url=live_server.url, locale=locale)
+    try:
+        browser_page = BrowserPage(context.new_page(), SCREENSHOTS / f"privacy-page-{lang}")
+        response = browser_page.page.goto("/privacy/")
+        browser_page.screenshot("privacy-notice")
+
+        assert response.status == 200
+        assert browser_page.page.get_attribute("html", "lang") == lang
+        assert browser_page.page.locator("h1").count() >= 1
+        assert browser_page.problems == []
+    finally:
+        context.close()

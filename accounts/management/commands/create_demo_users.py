@@ -1,0 +1,31 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from accounts.roles import PRIVACY_OFFICER, STAFF
+from accounts.services import staff_user_ensure
+
+DEMO_USERS = (
+    ("staff@demo.caracom.fi", "Sanna", "Staff", "DEMO_STAFF_PASSWORD", [STAFF]),
+    ("privacy@demo.caracom.fi", "Pekka", "Privacy", "DEMO_PRIVACY_OFFICER_PASSWORD", [PRIVACY_OFFICER]),
+)
+
+
+class Command(BaseCommand):
+    help = "Create (or reset) the demo staff user and demo privacy officer from the local .env. Development only."
+
+    def handle(self, *args, **options):
+        import os
+
+        if not settings.DEBUG:
+            # Demo accounts with passwords from a file must never reach production.
+            raise CommandError("Refusing to create demo users with DEBUG off: they are for local development only.")
+        lines = []
+        for email, first, last, env_name, roles in DEMO_USERS:
+            password = os.environ.get(env_name, "")
+            if not password:
+                raise CommandError(f"{env_name} is not set; `make run` writes it to .env.")
+            staff_user_ensure(email=email, password=password, first_name=first, last_name=last, roles=roles)
+            lines.append(f"  {roles[0]:<16} {email:<28} password: {password}")
+        self.stdout.write("Demo sign-ins for http://127.0.0.1:8000/admin/ :")
+        for line in lines:
+            self.stdout.write(line)

@@ -1,0 +1,36 @@
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class SecurityEvent(models.Model):
+    """Sign-ins, sign-outs and failed sign-in attempts, kept apart from the change log."""
+
+    class Kind(models.TextChoices):
+        SIGN_IN = "sign_in", _("Signed in")
+        SIGN_OUT = "sign_out", _("Signed out")
+        SIGN_IN_FAILED = "sign_in_failed", _("Failed sign-in")
+
+    kind = models.CharField(_("event"), max_length=20, choices=Kind.choices)
+    # The address typed in, also for failed attempts with no such user.
+    email = models.CharField(_("email address"), max_length=254, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    timestamp = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    remote_addr = models.GenericIPAddressField(_("address"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("security event")
+        verbose_name_plural = _("security events")
+        ordering = ["-timestamp"]
+        indexes = [models.Index(fields=["email", "timestamp"], name="audit_secevent_email_ts")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.email} {self.timestamp:%Y-%m-%d %H:%M:%S}"

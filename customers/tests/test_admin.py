@@ -1,0 +1,144 @@
+import pytest
+from django.urls import reverse
+
+from accounts.tests.factories import TEST_PASSWORD, StaffUserFactory, sign_in_verified
+from customers.models import Company, Contact
+from customers.tests.factories import CompanyFactory, ContactFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def staff_client(client):
+    user = StaffUserFactory()
+    sign_in_verified(client, user)
+    return client
+
+
+def company_form(**overrides):
+    data = {
+        "name": "Kalajoen Kala Oy",
+        "business_id": "0112038-9",
+        "source": "customer_company",
+        "street_address": "Kalakuja 2",
+        "postal_code": "85100",
+        "city": "Kalajoki",
+        "country": "FI",
+        "relationship_start": "2024-01-01",
+        "relationship_end": "",
+        "legal_hold_until": "",
+        "legal_hold_reason": "",
+        "contacts-TOTAL_FORMS": "1",
+        "contacts-INITIAL_FORMS": "0",
+        "contacts-MIN_NUM_FORMS": "0",
+        "contacts-MAX_NUM_FORMS": "1000",
+        "contacts-0-first_name": "Maija",
+        "contacts-0-last_name": "Meikäläinen",
+        "contacts-0-title": "CEO",
+        "contacts-0-email": "Maija@Kala.fi",
+        "contacts-0-phone": "045 639 3329",
+        "contacts-0-legal_basis": "contract",
+        "contacts-0-source": "data_subject",
+        "contacts-0-ended_on": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_staff_signs_in_with_email_in_any_case(client):
+    StaffUserFactory(email="sanna@caracom.fi")
+    response = client.post(
+        reverse("admin:login"), {"username": "Sanna@Caracom.FI", "password": TEST_PASSWORD, "next": "/admin/"}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/"
+
+
+def test_staff_adds_a_company_with_an_inline_contact(staff_client):
+    response = staff_client.post(reverse("admin:customers_company_add"), company_form())
+    assert response.status_code == 302, response.context["errors"] if response.context else response
+    company = Company.objects.get()
+    contact = company.contacts.get()
+    assert (contact.email, contact.phone) == ("maija@kala.fi", "+358456393329")
+
+
+def test_wrong_business_id_check_digit_is_shown_on_the_field_and_saves_nothing(staff_client):
+    response = staff_client.post(reverse("admin:customers_company_add"), company_form(business_id="0112038-8"))
+    assert response.status_code == 200
+    assert "0112038-8" in str(response.context["adminform"].form.errors["business_id"])
+    assert not Company.objects.exists()
+    assert not Contact.objects.exists()
+
+
+def test_unparseable_inline_phone_is_shown_and_saves_nothing(staff_client):
+    response = staff_client.post(reverse("admin:customers_company_add"), company_form(**{"contacts-0-phone": "123abc"}))
+    assert response.status_code == 200
+    assert "123abc" in str(response.context["inline_admin_formsets"][0].formset.errors)
+    assert not Company.objects.exists()
+
+
+def test_end_date_before_start_date_is_refused_in_the_admin(staff_client):
+    response = staff_client.post(reverse("admin:customers_company_add"), company_form(relationship_end="2023-12-31"))
+    assert "relationship_end" in response.context["adminform"].form.errors
+    assert not Company.objects.exists()
+
+
+def test_hold_without_reason_is_refused_in_the_admin(staff_client):
+    response = staff_client.post(reverse("admin:customers_company_add"), company_form(legal_hold_until="2030-01-01"))
+    assert "legal_hold_reason" in response.context["adminform"].form.errors
+
+
+def test_contact_search_finds_by_last_name(staff_client):
+    ContactFactory(last_name="Harjuhahto")
+    ContactFactory(last_name="Virtanen")
+    response = staff_client.get(reverse("admin:customers_contact_changelist"), {"q": "harjuh"})
+    assert [c.last_name for c in response.context["cl"].result_list] == ["Harjuhahto"]
+
+
+def test_contact_search_finds_a_phone_typed_in_local_form(staff_client):
+    ContactFactory(phone="+358456393329", last_name="Found")
+    ContactFactory(phone="+358401234567", last_name="Other")
+    response = staff_client.get(reverse("admin:customers_contact_changelist"), {"q": "045 639 3329"})
+    assert [c.last_name for c in response.context["cl"].result_list] == ["Found"]
+
+
+def test_contact_search_finds_by_company_name(staff_client):
+    ContactFactory(company=CompanyFactory(name="Caracom Asiakas Oy"), last_name="Found")
+    ContactFactory(last_name="Other")
+    response = staff_client.get(reverse("admin:customers_contact_changelist"), {"q": "caracom asiakas"})
+    assert [c.last_name for c in response.context["cl"].result_list] == ["Found"]
+
+
+def test_company_list_shows_status_and_contact_count(staff_client):
+    company = CompanyFactory(name="Ended Oy", relationship_end="2024-03-01")
+    ContactFactory.create_batch(2, company=company)
+    response = staff_client.get(reverse("admin:customers_company_changelist"))
+    content = response.content.decode()
+    assert "Ended on 2024-03-01" in content
+    row = response.context["cl"].result_list[0]
+    assert row._contact_count == 2
+
+
+def test_company_list_filters_active_customers(staff_client):
+    CompanyFactory(name="Active Oy")
+    CompanyFactory(name="Ended Oy", relationship_end="2024-03-01")
+    response = staff_client.get(reverse("admin:customers_company_changelist"), {"status": "active"})
+    assert [c.name for c in response.context["cl"].result_list] == ["Active Oy"]
+
+
+def test_company_autocomplete_is_used_for_the_contacts_company(staff_client):
+    response = staff_client.get(reverse("admin:customers_contact_add"))
+    assert "admin-autocomplete" in response.content.decode()
+
+
+def test_admin_follows_the_browsers_language(staff_client):
+    response = staff_client.get(reverse("admin:customers_company_changelist"), headers={"accept-language": "fi"})
+    assert response.headers["Content-Language"] == "fi"
+    assert "yritykset" in response.content.decode()
+
+
+def test_user_can_switch_the_admin_to_finnish(staff_client):
+    response = staff_client.post(reverse("set_language"), {"language": "fi", "next": "/admin/"})
+    assert response.status_code == 302
+    response = staff_client.get(reverse("admin:index"))
+    assert response.headers["Content-Language"] == "fi"

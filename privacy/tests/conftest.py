@@ -1,0 +1,9 @@
+import pytest
+
+from privacy.models import PrivacyNoticeVersion
+
+
+@pytest.fixture
+def version_1(db):
+    """Version 1 as the data migration creates it."""
+    return PrivacyNoticeVersion.objects.get(number=1)
