@@ -36,7 +36,7 @@ dev-deps: $(VENV)/.installed-dev
 
 # A local .env for development only: a generated key, DEBUG on, demo passwords.
 .env: | python-version
-	@$(PYTHON) -c 'import secrets; t = secrets.token_urlsafe; print("# Local development settings written by make run. Never use in production.\nSECRET_KEY=dev-" + t(48) + "\nDEBUG=true\nDEMO_STAFF_PASSWORD=" + t(12) + "\nDEMO_PRIVACY_OFFICER_PASSWORD=" + t(12))' > .env
+	@$(PYTHON) -c 'import secrets; t = secrets.token_urlsafe; print("# Local development settings written by make run. Never use in production.\nSECRET_KEY=dev-" + t(48) + "\nDEBUG=true\nDEMO_STAFF_PASSWORD=" + t(12) + "\nDEMO_PRIVACY_OFFICER_PASSWORD=" + t(12) + "\n# The demo signs in without a second factor; production never does.\nREQUIRE_2FA=false")' > .env
 	@echo "Wrote .env with a generated SECRET_KEY and DEBUG=true (development only)."
 
 run: venv .env
@@ -47,8 +47,9 @@ run: venv .env
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 # Tests never read the developer's .env: they get their own throwaway key.
+# The HTTPS redirect is off because the test client speaks plain HTTP.
 test: dev-deps
-	DJANGO_READ_ENV_FILE=false SECRET_KEY=test-only-not-secret DEBUG=false $(VENV)/bin/pytest $(PYTEST_ARGS)
+	DJANGO_READ_ENV_FILE=false SECRET_KEY=test-only-not-secret DEBUG=false SECURE_SSL_REDIRECT=false $(VENV)/bin/pytest $(PYTEST_ARGS)
 
 lint: dev-deps
 	$(VENV)/bin/ruff check .

@@ -41,6 +41,20 @@ DATA_SUBJECT_REQUEST_PERMISSIONS = (
     "privacy.view_processingrestriction",
 )
 
+# Seeing sign-in attempts, clearing a lockout (deleting its attempt record)
+# and resetting someone's second factor (deleting their devices, whose secrets
+# the admin never shows).
+SIGN_IN_SECURITY_PERMISSIONS = (
+    "axes.view_accessattempt",
+    "axes.delete_accessattempt",
+    "axes.view_accessfailurelog",
+    "axes.view_accesslog",
+    "otp_totp.view_totpdevice",
+    "otp_totp.delete_totpdevice",
+    "otp_static.view_staticdevice",
+    "otp_static.delete_staticdevice",
+)
+
 ROLE_PERMISSIONS = {
     STAFF: REGISTER_PERMISSIONS,
     PRIVACY_OFFICER: (
@@ -50,6 +64,7 @@ ROLE_PERMISSIONS = {
         *PRIVACY_NOTICE_PERMISSIONS,
         "privacy.view_purgerun",
         *DATA_SUBJECT_REQUEST_PERMISSIONS,
+        *SIGN_IN_SECURITY_PERMISSIONS,
     ),
 }
 

@@ -7,6 +7,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from audit.admin import AccessLoggedAdminMixin, AuditHistoryLinkMixin
+from caracom_register.widgets import ValidatedAutocompleteMixin
 from customers import services
 from customers.models import Company, Contact
 from customers.validators import phone_search_variant
@@ -117,7 +118,9 @@ class CompanyAdmin(AuditHistoryLinkMixin, admin.ModelAdmin):
 
 
 @admin.register(Contact)
-class ContactAdmin(AccessLoggedAdminMixin, AuditHistoryLinkMixin, PhoneAwareSearchMixin, admin.ModelAdmin):
+class ContactAdmin(
+    ValidatedAutocompleteMixin, AccessLoggedAdminMixin, AuditHistoryLinkMixin, PhoneAwareSearchMixin, admin.ModelAdmin
+):
     list_display = ("__str__", "restriction_marker", "company", "email", "phone")
     list_select_related = ("company",)
     search_fields = ("first_name", "last_name", "email", "phone", "company__name")

@@ -13,6 +13,7 @@ from django.utils.html import format_html
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
+from caracom_register.widgets import ValidatedAutocompleteMixin
 from customers.models import Contact
 from privacy import retention, services
 from privacy.models import (
@@ -657,7 +658,7 @@ class RequestMedia:
 
 
 @admin.register(DataSubjectRequest)
-class DataSubjectRequestAdmin(admin.ModelAdmin):
+class DataSubjectRequestAdmin(ValidatedAutocompleteMixin, admin.ModelAdmin):
     form = RequestAdminForm
     list_display = ("__str__", "request_type", "status", "received_on", "deadline", "requester_name", "channel")
     list_filter = (DeadlineFilter, "status", "request_type")

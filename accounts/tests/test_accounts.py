@@ -2,6 +2,7 @@ import pytest
 from django.contrib.auth import authenticate
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
+from django.test import RequestFactory
 
 from accounts.models import User
 from accounts.roles import PRIVACY_OFFICER, REGISTER_PERMISSIONS, ROLE_PERMISSIONS, STAFF
@@ -33,7 +34,7 @@ def test_email_differing_only_in_case_is_refused():
 
 def test_authentication_ignores_the_case_of_the_email():
     UserFactory(email="sanna@caracom.fi")
-    assert authenticate(username="Sanna@CARACOM.fi", password=TEST_PASSWORD) is not None
+    assert authenticate(RequestFactory().post("/admin/login/"), username="Sanna@CARACOM.fi", password=TEST_PASSWORD)
 
 
 def test_user_without_email_cannot_be_created():

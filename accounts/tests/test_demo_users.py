@@ -8,8 +8,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def demo_env(monkeypatch):
-    monkeypatch.setenv("DEMO_STAFF_PASSWORD", "staff-demo-pass-123")
-    monkeypatch.setenv("DEMO_PRIVACY_OFFICER_PASSWORD", "privacy-demo-pass-456")
+    monkeypatch.setenv("DEMO_STAFF_PASSWORD", "kalajoki-demo-pass-123")
+    monkeypatch.setenv("DEMO_PRIVACY_OFFICER_PASSWORD", "rekisteri-demo-pass-456")
 
 
 def test_demo_users_are_created_and_their_credentials_printed(demo_env, settings, capsys):
@@ -17,7 +17,7 @@ def test_demo_users_are_created_and_their_credentials_printed(demo_env, settings
     call_command("create_demo_users")
     out = capsys.readouterr().out
     assert "staff@demo.caracom.fi" in out
-    assert "privacy-demo-pass-456" in out
+    assert "rekisteri-demo-pass-456" in out
     assert User.objects.get(email="privacy@demo.caracom.fi").groups.get().name == "Privacy officer"
 
 

@@ -3,11 +3,11 @@ import sys
 import pytest
 from auditlog.models import LogEntry
 from django.core.management import BaseCommand, call_command
-from django.test import override_settings
+from django.test import RequestFactory, override_settings
 from django.urls import reverse
 
 from accounts.models import User
-from accounts.tests.factories import TEST_PASSWORD, SuperuserFactory
+from accounts.tests.factories import TEST_PASSWORD, SuperuserFactory, sign_in_verified
 from audit.context import system_actor
 from customers import services
 from customers.models import Company
@@ -40,7 +40,7 @@ def company_post_data(company, **changes):
 @pytest.fixture
 def admin_client_for():
     def _client(client, user):
-        client.force_login(user)
+        sign_in_verified(client, user)
         return client
 
     return _client
@@ -124,7 +124,7 @@ def test_the_service_user_cannot_sign_in(client):
     service = User.objects.get(email="demo-import@system.local")
     assert not service.is_active
     assert not service.has_usable_password()
-    assert not client.login(username=service.email, password="")
+    assert not client.login(request=RequestFactory().post("/admin/login/"), username=service.email, password="")
 
 
 def test_a_service_actor_name_must_be_a_simple_slug():
@@ -169,7 +169,9 @@ def test_a_bulk_update_in_a_request_is_attributed_to_the_signed_in_user(rf, entr
 
 
 def test_no_entry_ever_has_an_empty_actor_email(client):
-    client.login(username=SuperuserFactory().email, password=TEST_PASSWORD)
+    client.login(
+        request=RequestFactory().post("/admin/login/"), username=SuperuserFactory().email, password=TEST_PASSWORD
+    )
     CompanyFactory()
     assert not LogEntry.objects.filter(actor_email__isnull=True).exists()
     assert not LogEntry.objects.filter(actor_email="").exists()

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.roles import PRIVACY_OFFICER, STAFF
-from accounts.tests.factories import SuperuserFactory, UserFactory
+from accounts.tests.factories import SuperuserFactory, UserFactory, sign_in_verified
 from audit.tests.factories import LogEntryFactory, SecurityEventFactory
 from customers.models import Company, Contact
 from customers.tests.factories import CompanyFactory, ContactFactory
@@ -32,7 +32,7 @@ CHANGELIST = "admin:auditlog_logentry_changelist"
 @pytest.fixture
 def signed_in(client):
     def _signed_in(factory):
-        client.force_login(factory())
+        sign_in_verified(client, factory())
         return client
 
     return _signed_in

@@ -3,7 +3,7 @@ from auditlog.models import LogEntry
 from django.test import override_settings
 from django.urls import reverse
 
-from accounts.tests.factories import TEST_PASSWORD, SuperuserFactory
+from accounts.tests.factories import TEST_PASSWORD, SuperuserFactory, sign_in_verified
 from audit.models import SecurityEvent
 
 pytestmark = pytest.mark.django_db
@@ -46,7 +46,7 @@ def test_a_failed_sign_in_with_an_unknown_email_is_recorded_too(client):
 
 def test_a_sign_out_is_recorded(client):
     user = SuperuserFactory()
-    client.force_login(user)
+    sign_in_verified(client, user)
     client.post(reverse("admin:logout"))
     assert SecurityEvent.objects.get(kind=SecurityEvent.Kind.SIGN_OUT).user == user
 

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from accounts.tests.factories import SuperuserFactory
+from accounts.tests.factories import SuperuserFactory, sign_in_verified
 from customers import services
 from customers.models import Company
 from customers.tests.factories import CompanyFactory
@@ -72,7 +72,7 @@ def test_a_committed_admin_change_has_its_entry(client, entries_for):
     from audit.tests.test_actor import company_post_data
 
     company = CompanyFactory(city="Oulu")
-    client.force_login(SuperuserFactory())
+    sign_in_verified(client, SuperuserFactory())
     client.post(reverse("admin:customers_company_change", args=[company.pk]), company_post_data(company, city="Kemi"))
     company.refresh_from_db()
     assert company.city == "Kemi"

@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from accounts.tests.factories import TEST_PASSWORD, StaffUserFactory
+from accounts.tests.factories import TEST_PASSWORD, StaffUserFactory, sign_in_verified
 from customers.models import Company, Contact
 from customers.tests.factories import CompanyFactory, ContactFactory
 
@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def staff_client(client):
     user = StaffUserFactory()
-    client.force_login(user)
+    sign_in_verified(client, user)
     return client
 
 

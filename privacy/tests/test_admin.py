@@ -6,7 +6,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from accounts.roles import PRIVACY_OFFICER, STAFF
-from accounts.tests.factories import UserFactory
+from accounts.tests.factories import UserFactory, sign_in_verified
 from privacy.models import NoticeStatus, PrivacyNoticeVersion
 from privacy.services import notice_draft_from
 
@@ -17,13 +17,13 @@ CHANGELIST = "/admin/privacy/privacynoticeversion/"
 
 @pytest.fixture
 def officer_client(client):
-    client.force_login(UserFactory(roles=[PRIVACY_OFFICER]))
+    sign_in_verified(client, UserFactory(roles=[PRIVACY_OFFICER]))
     return client
 
 
 @pytest.fixture
 def staff_client(client):
-    client.force_login(UserFactory(roles=[STAFF]))
+    sign_in_verified(client, UserFactory(roles=[STAFF]))
     return client
 
 

@@ -11,7 +11,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from accounts.roles import PRIVACY_OFFICER, STAFF
-from accounts.tests.factories import PrivacyOfficerFactory, StaffUserFactory
+from accounts.tests.factories import PrivacyOfficerFactory, StaffUserFactory, sign_in_verified
 from customers.models import Contact
 from customers.tests.factories import ContactFactory
 from privacy.models import (
@@ -37,13 +37,13 @@ def officer(db):
 
 @pytest.fixture
 def officer_client(client, officer):
-    client.force_login(officer)
+    sign_in_verified(client, officer)
     return client
 
 
 @pytest.fixture
 def staff_client(client):
-    client.force_login(StaffUserFactory())
+    sign_in_verified(client, StaffUserFactory())
     return client
 
 

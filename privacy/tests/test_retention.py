@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from accounts.tests.factories import sign_in_verified
 from customers import services as customer_services
 from customers.models import Company, Contact
 from customers.tests.factories import CompanyFactory, ContactFactory
@@ -204,7 +205,7 @@ def test_after_a_purge_no_text_column_of_any_table_holds_the_persons_data(client
     from accounts.tests.factories import StaffUserFactory
 
     user = StaffUserFactory()
-    client.force_login(user)
+    sign_in_verified(client, user)
     company = ended_company(25)
     contact = customer_services.contact_create(
         company=company,
@@ -354,7 +355,7 @@ def test_second_concurrent_run_on_postgresql_exits_cleanly_without_deleting(post
 def test_review_page_shows_what_expires_within_30_days(client):
     from accounts.tests.factories import PrivacyOfficerFactory
 
-    client.force_login(PrivacyOfficerFactory())
+    sign_in_verified(client, PrivacyOfficerFactory())
     today = timezone.localdate()
     company = CompanyFactory(
         relationship_start=datetime.date(2015, 1, 1),
@@ -370,7 +371,7 @@ def test_review_page_shows_what_expires_within_30_days(client):
 def test_review_page_is_forbidden_to_staff(client):
     from accounts.tests.factories import StaffUserFactory
 
-    client.force_login(StaffUserFactory())
+    sign_in_verified(client, StaffUserFactory())
     assert client.get("/admin/privacy/purgerun/review/").status_code == 403
 
 

@@ -1,0 +1,49 @@
+"""Who is on the other end of a request, as far as we can honestly tell.
+
+The sign-in lockout (django-axes) and the audit trail both need the client's
+address. `X-Forwarded-For` is only as trustworthy as the proxies that wrote
+it: each proxy appends the address it received the request from, and
+anything to the left of what our own proxies wrote may be made up by the
+client. So with `TRUSTED_PROXY_COUNT = n` the client is the n-th entry from
+the right, and with 0 (the default) the header is ignored altogether.
+"""
+
+import ipaddress
+
+from django.conf import settings
+
+from accounts.models import normalize_email_address
+
+
+def _valid_ip(value):
+    try:
+        return str(ipaddress.ip_address(value.strip()))
+    except ValueError:
+        return None
+
+
+def client_ip_address(request):
+    remote_addr = _valid_ip(request.META.get("REMOTE_ADDR", "") or "")
+    proxy_count = settings.TRUSTED_PROXY_COUNT
+    if proxy_count <= 0:
+        return remote_addr
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+    if len(forwarded) < proxy_count:
+        # The request did not come through all of our proxies, so the header
+        # (if any) is the client's own claim.
+        return remote_addr
+    return _valid_ip(forwarded[-proxy_count]) or remote_addr
+
+
+def lockout_username(request, credentials=None):
+    """The sign-in name as the lockout counts it: `Anna@X.fi ` and `anna@x.fi` are one account."""
+    if credentials and credentials.get("username") is not None:
+        raw = credentials.get("username")
+    else:
+        data = getattr(request, "data", None) or getattr(request, "POST", {})
+        raw = data.get("username")
+    if not isinstance(raw, str):
+        return None
+    # No address is longer than 254 characters; cutting there keeps a
+    # flood of junk countable instead of too long to record.
+    return normalize_email_address(raw)[:254]

@@ -1,0 +1,71 @@
+import datetime
+
+import pytest
+from django.contrib.sessions.models import Session
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.tests.factories import StaffUserFactory, sign_in_verified
+
+pytestmark = pytest.mark.django_db
+
+ADMIN_INDEX = reverse("admin:index")
+
+
+def stored_session(client):
+    return Session.objects.get(session_key=client.session.session_key)
+
+
+def test_the_session_cookie_ends_with_the_browser(client):
+    sign_in_verified(client, StaffUserFactory())
+
+    response = client.get(ADMIN_INDEX)
+
+    cookie = response.cookies["sessionid"]
+    assert cookie["expires"] == ""
+    assert cookie["max-age"] == ""
+    assert cookie["httponly"] is True
+
+
+def test_each_request_pushes_the_idle_limit_thirty_minutes_ahead(client):
+    sign_in_verified(client, StaffUserFactory())
+    Session.objects.filter(session_key=client.session.session_key).update(
+        expire_date=timezone.now() + datetime.timedelta(minutes=1)
+    )
+
+    client.get(ADMIN_INDEX)
+
+    remaining = stored_session(client).expire_date - timezone.now()
+    assert datetime.timedelta(minutes=29) < remaining <= datetime.timedelta(minutes=30)
+
+
+def test_a_session_idle_past_the_limit_is_signed_out(client):
+    sign_in_verified(client, StaffUserFactory())
+    Session.objects.filter(session_key=client.session.session_key).update(
+        expire_date=timezone.now() - datetime.timedelta(seconds=1)
+    )
+
+    response = client.get(ADMIN_INDEX)
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("admin:login"))
+
+
+def test_the_idle_limit_follows_the_setting(client, settings):
+    settings.SESSION_COOKIE_AGE = 10 * 60
+    sign_in_verified(client, StaffUserFactory())
+
+    client.get(ADMIN_INDEX)
+
+    remaining = stored_session(client).expire_date - timezone.now()
+    assert datetime.timedelta(minutes=9) < remaining <= datetime.timedelta(minutes=10)
+
+
+def test_sign_out_is_offered_on_admin_pages_and_ends_the_session(client):
+    sign_in_verified(client, StaffUserFactory())
+    for url in (ADMIN_INDEX, reverse("admin:customers_company_changelist"), reverse("admin:customers_contact_add")):
+        assert f'action="{reverse("admin:logout")}"' in client.get(url).content.decode()
+
+    client.post(reverse("admin:logout"))
+
+    assert client.get(ADMIN_INDEX).status_code == 302
