@@ -42,4 +42,7 @@ class AuditConfig(AppConfig):
         user_logged_in.connect(receivers.record_sign_in, dispatch_uid="audit.sign_in")
         user_logged_out.connect(receivers.record_sign_out, dispatch_uid="audit.sign_out")
         user_login_failed.connect(receivers.record_failed_sign_in, dispatch_uid="audit.sign_in_failed")
+        from axes.signals import user_locked_out
+
+        user_locked_out.connect(receivers.record_lockout, dispatch_uid="audit.locked_out")
         checks.register(check_audited_models, "audit")

@@ -11,6 +11,7 @@ class SecurityEvent(models.Model):
         SIGN_IN = "sign_in", _("Signed in")
         SIGN_OUT = "sign_out", _("Signed out")
         SIGN_IN_FAILED = "sign_in_failed", _("Failed sign-in")
+        LOCKED_OUT = "locked_out", _("Locked out after repeated failures")
 
     kind = models.CharField(_("event"), max_length=20, choices=Kind.choices)
     # The address typed in, also for failed attempts with no such user.

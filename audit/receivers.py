@@ -118,3 +118,11 @@ def record_failed_sign_in(sender, credentials, request=None, **kwargs):
 
     tried = credentials.get(get_user_model().USERNAME_FIELD) or credentials.get("username") or ""
     security_event_record(kind=SecurityEvent.Kind.SIGN_IN_FAILED, request=request, user=None, email=str(tried))
+
+
+def record_lockout(sender, request=None, username=None, ip_address=None, **kwargs):
+    """django-axes locked an email (from an address) out: that is a security event of its own."""
+    from audit.models import SecurityEvent
+    from audit.services import security_event_record
+
+    security_event_record(kind=SecurityEvent.Kind.LOCKED_OUT, request=request, user=None, email=str(username or ""))

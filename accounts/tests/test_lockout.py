@@ -174,3 +174,16 @@ def test_sign_in_and_out_still_send_the_signals_the_audit_trail_listens_to(clien
             signal.disconnect(receiver)
 
     assert received == ["failed", "in", "out"]
+
+
+def test_a_lockout_is_recorded_as_a_security_event_with_the_email_and_address(client):
+    from audit.models import SecurityEvent
+
+    user = StaffUserFactory()
+    fail(client, user.email, 4)
+    assert not SecurityEvent.objects.filter(kind=SecurityEvent.Kind.LOCKED_OUT).exists()
+
+    attempt(client, user.email)
+
+    event = SecurityEvent.objects.get(kind=SecurityEvent.Kind.LOCKED_OUT)
+    assert (event.email, event.remote_addr) == (user.email, "127.0.0.1")

@@ -6,7 +6,13 @@ import re
 import pytest
 from django_otp.oath import totp
 
-from accounts.tests.factories import TEST_PASSWORD, StaffUserFactory, TOTPDeviceFactory, current_totp
+from accounts.tests.factories import (
+    TEST_PASSWORD,
+    PrivacyOfficerFactory,
+    StaffUserFactory,
+    TOTPDeviceFactory,
+    current_totp,
+)
 from caracom_register.tests.e2e.conftest import SCREENSHOTS, BrowserPage
 from customers.models import Company
 from customers.tests.factories import valid_business_id
@@ -85,6 +91,28 @@ def test_staff_add_a_company_with_a_contact_and_find_it_by_search(browser_page):
     assert page.locator("#result_list").get_by_text("Kalajoen Kala Oy").is_visible()
     company = Company.objects.get(name="Kalajoen Kala Oy")
     assert company.contacts.get().phone == "+358456393329"
+    assert browser_page.problems == []
+
+
+def test_privacy_officer_sees_a_companys_history_in_the_audit_log(browser_page):
+    from customers import services
+
+    company = services.company_create(name="Historian Oy", relationship_start="2024-01-01")
+    from audit.context import system_actor
+
+    with system_actor("e2e-editor"):
+        services.company_update(company=company, city="Kalajoki")
+    page = browser_page.page
+    sign_in_with_code(browser_page, PrivacyOfficerFactory())
+
+    page.goto(f"/admin/customers/company/{company.pk}/change/")
+    page.click("a.auditlink")
+    page.wait_for_url(re.compile(r"/admin/auditlog/logentry/"))
+    browser_page.screenshot("company-history")
+    rows = page.locator("#result_list tbody tr")
+
+    assert rows.count() == 2
+    assert page.locator("#result_list").get_by_text("e2e-editor@system.local").is_visible()
     assert browser_page.problems == []
 
 
