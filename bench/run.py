@@ -47,8 +47,10 @@ def timed_requests(client, url, *, warmup, repeats, budget):
     started = time.monotonic()
     while len(times) < repeats and (len(times) < 3 or time.monotonic() - started < budget):
         before = time.perf_counter()
-        client.get(url)
+        response = client.get(url)
         times.append((time.perf_counter() - before) * 1000)
+        if response.status_code != 200:
+            raise RuntimeError(f"GET {url} answered {response.status_code}")
     return statistics.median(times), percentile(times, 95), len(times)
 
 
