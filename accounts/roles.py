@@ -30,6 +30,17 @@ PRIVACY_NOTICE_PERMISSIONS = (
     "privacy.download_processing_record",
 )
 
+# Data subject requests (issue #6): the Privacy officer's alone; Staff gets none of them.
+DATA_SUBJECT_REQUEST_PERMISSIONS = (
+    "privacy.view_datasubjectrequest",
+    "privacy.add_datasubjectrequest",
+    "privacy.change_datasubjectrequest",
+    "privacy.handle_datasubjectrequest",
+    "privacy.view_consent",
+    "privacy.export_marketing_audience",
+    "privacy.view_processingrestriction",
+)
+
 ROLE_PERMISSIONS = {
     STAFF: REGISTER_PERMISSIONS,
     PRIVACY_OFFICER: (
@@ -38,6 +49,7 @@ ROLE_PERMISSIONS = {
         "audit.view_securityevent",
         *PRIVACY_NOTICE_PERMISSIONS,
         "privacy.view_purgerun",
+        *DATA_SUBJECT_REQUEST_PERMISSIONS,
     ),
 }
 

@@ -1,8 +1,10 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.core.exceptions import ValidationError
 from django.db import connections
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
+from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import format_html
@@ -128,8 +130,28 @@ class PhoneAwareSearchMixin:
         return branches
 
 
+RESTRICTED_MESSAGE = _(
+    "This contact is restricted (GDPR Art. 18): it is only stored and cannot be edited here. "
+    "The privacy officer corrects it through the data subject request."
+)
+
+
+class ContactInlineFormSet(BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        from privacy.selectors import active_restrictions
+
+        if self.instance.pk is None:
+            return
+        restricted = set(active_restrictions().filter(contact__company=self.instance).values_list("contact", flat=True))
+        for form in self.forms:
+            if form.instance.pk in restricted and form.has_changed():
+                raise ValidationError(RESTRICTED_MESSAGE)
+
+
 class ContactInline(admin.TabularInline):
     model = Contact
+    formset = ContactInlineFormSet
     extra = 0
     show_change_link = True
     fields = ("first_name", "last_name", "title", "email", "phone", "legal_basis", "source", "ended_on")
@@ -205,7 +227,7 @@ class ContactAdmin(
     IndexedSearchMixin,
     admin.ModelAdmin,
 ):
-    list_display = ("name", "company", "email", "phone")
+    list_display = ("name", "restriction_marker", "company", "email", "phone")
     list_select_related = ("company",)
     search_fields = ("first_name", "last_name", "email", "phone", "company__name")
     list_filter = ("source", "legal_basis")
@@ -222,6 +244,39 @@ class ContactAdmin(
     @admin.display(description=_("name"), ordering="last_name")
     def name(self, obj):
         return str(obj)
+
+    class Media:
+        css = {"all": ("privacy/requests.css",)}
+
+    def get_queryset(self, request):
+        from privacy.selectors import restricted_exists
+
+        return super().get_queryset(request).annotate(_restricted=restricted_exists())
+
+    @admin.display(description=_("restriction"), ordering="_restricted")
+    def restriction_marker(self, obj):
+        if getattr(obj, "_restricted", False):
+            return format_html('<span class="contact-restricted">{}</span>', _("Restricted"))
+        return ""
+
+    def _is_restricted(self, obj):
+        from privacy.selectors import contact_is_restricted
+
+        return obj is not None and contact_is_restricted(obj)
+
+    # A restricted contact is read-only for everyone here: the privacy officer
+    # rectifies it from the request, so the change is tied to that request.
+    def has_change_permission(self, request, obj=None):
+        return not self._is_restricted(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not self._is_restricted(obj) and super().has_delete_permission(request, obj)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, object_id)
+        if request.method == "GET" and self._is_restricted(obj):
+            messages.warning(request, RESTRICTED_MESSAGE)
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request, obj, form, change):
         data = {name: getattr(obj, name) for name in services.CONTACT_EDITABLE_FIELDS}

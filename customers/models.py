@@ -1,6 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -202,6 +203,8 @@ class Contact(PersonalDataModel, LegalHoldMixin):
         ordering = ["last_name", "first_name", "id"]
         indexes = [
             models.Index(fields=["last_name", "first_name", "id"], name="customers_contact_name_id"),
+            # Data subject lookups and exports match the email ignoring case (UPPER(email) = UPPER(...)).
+            models.Index(Upper("email"), name="customers_contact_email_upper"),
             models.Index(fields=["ended_on"], name="customers_contact_ended_on"),
             models.Index(fields=["legal_hold_until"], name="customers_contact_hold"),
         ]

@@ -4,7 +4,9 @@ Every writer (admin, import, request handling, demo data) goes through these
 functions so that validation and the audit trail apply the same way.
 """
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from customers.models import Company, Contact
 
@@ -74,8 +76,24 @@ def contact_create(**data) -> Contact:
     return contact
 
 
+def _refuse_if_restricted(contact):
+    from privacy.selectors import contact_is_restricted
+
+    if contact_is_restricted(contact):
+        raise ValidationError(
+            _(
+                "Contact #%(id)s is restricted (GDPR Art. 18): it is only stored. The privacy officer corrects it "
+                "through the data subject request."
+            )
+            % {"id": contact.pk}
+        )
+
+
 @transaction.atomic
-def contact_update(*, contact: Contact, **data) -> Contact:
+def contact_update(*, contact: Contact, rectification_request=None, **data) -> Contact:
+    """`rectification_request`: the data subject request a restricted contact is corrected for (privacy app)."""
+    if rectification_request is None:
+        _refuse_if_restricted(contact)
     _apply(contact, CONTACT_EDITABLE_FIELDS, data)
     contact.full_clean()
     contact.save()
@@ -84,6 +102,7 @@ def contact_update(*, contact: Contact, **data) -> Contact:
 
 @transaction.atomic
 def contact_delete(*, contact: Contact) -> None:
+    _refuse_if_restricted(contact)
     contact.delete()
 
 

@@ -11,6 +11,8 @@ from django.conf import settings
 from django.db.models import Exists, OuterRef, Q
 
 from customers.models import Company, Contact
+from privacy.models import OPEN_REQUEST_STATUSES
+from privacy.selectors import restricted_exists
 
 
 def add_months(day: datetime.date, months: int) -> datetime.date:
@@ -43,12 +45,17 @@ def expired_contacts(as_of: datetime.date):
 
     The clock starts at the earlier of the contact's own end and the company's
     relationship end: a person who left an active customer is outdated data.
+    Nothing about a person with an open data subject request is purged (the
+    answer must cover it), nor a restricted contact (Art. 18: storage only).
+    A kept contact keeps its company too (see expired_companies).
     """
     limit = last_expired_clock_start(as_of)
     return (
         Contact.objects.filter(Q(ended_on__lte=limit) | Q(company__relationship_end__lte=limit))
         .exclude(_held("", as_of))
         .exclude(_held("company__", as_of))
+        .exclude(data_subject_requests__status__in=OPEN_REQUEST_STATUSES)
+        .exclude(restricted_exists())
     )
 
 

@@ -142,3 +142,64 @@ def test_user_can_switch_the_admin_to_finnish(staff_client):
     assert response.status_code == 302
     response = staff_client.get(reverse("admin:index"))
     assert response.headers["Content-Language"] == "fi"
+
+
+def test_restricted_contact_shows_a_marker_in_the_contact_list(staff_client):
+    from privacy.tests.factories import ProcessingRestrictionFactory
+
+    restricted = ContactFactory()
+    ContactFactory()
+    ProcessingRestrictionFactory(contact=restricted)
+    page = staff_client.get(reverse("admin:customers_contact_changelist")).content.decode()
+    assert page.count('class="contact-restricted"') == 1
+
+
+def test_staff_cannot_edit_a_restricted_contact(staff_client):
+    from privacy.tests.factories import ProcessingRestrictionFactory
+
+    contact = ContactFactory(title="Myyjä")
+    ProcessingRestrictionFactory(contact=contact)
+    url = reverse("admin:customers_contact_change", args=[contact.pk])
+    page = staff_client.get(url).content.decode()
+    assert 'name="_save"' not in page
+    assert "restricted (GDPR Art. 18)" in page
+    response = staff_client.post(url, {"title": "Changed"})
+    assert response.status_code == 403
+    contact.refresh_from_db()
+    assert contact.title == "Myyjä"
+
+
+def test_staff_cannot_change_a_restricted_contact_through_the_company_page(staff_client):
+    from privacy.tests.factories import ProcessingRestrictionFactory
+
+    contact = ContactFactory(title="Myyjä")
+    ProcessingRestrictionFactory(contact=contact)
+    company = contact.company
+    data = {
+        "name": company.name,
+        "business_id": company.business_id,
+        "source": company.source,
+        "street_address": company.street_address,
+        "postal_code": company.postal_code,
+        "city": company.city,
+        "country": company.country,
+        "relationship_start": company.relationship_start.isoformat(),
+        "contacts-TOTAL_FORMS": "1",
+        "contacts-INITIAL_FORMS": "1",
+        "contacts-MIN_NUM_FORMS": "0",
+        "contacts-MAX_NUM_FORMS": "1000",
+        "contacts-0-id": contact.pk,
+        "contacts-0-company": company.pk,
+        "contacts-0-first_name": contact.first_name,
+        "contacts-0-last_name": contact.last_name,
+        "contacts-0-title": "Changed",
+        "contacts-0-email": contact.email,
+        "contacts-0-phone": contact.phone,
+        "contacts-0-legal_basis": contact.legal_basis,
+        "contacts-0-source": contact.source,
+    }
+    response = staff_client.post(reverse("admin:customers_company_change", args=[company.pk]), data)
+    assert response.status_code == 200
+    assert "restricted (GDPR Art. 18)" in response.content.decode()
+    contact.refresh_from_db()
+    assert contact.title == "Myyjä"

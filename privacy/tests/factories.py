@@ -1,16 +1,27 @@
 import datetime
 
 import factory
+from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 
 from customers.models import LegalBasis, Source
 from privacy.models import (
+    Consent,
+    ConsentMethod,
+    ConsentState,
+    DataSubjectRequest,
     NoticeDataCategory,
     NoticePurpose,
     NoticeRecipient,
     NoticeSource,
     NoticeStatus,
     PrivacyNoticeVersion,
+    ProcessingRestriction,
+    RequestChannel,
+    RequestStatus,
+    RequestType,
+    ResponseLanguage,
+    VerificationMethod,
 )
 
 
@@ -102,3 +113,50 @@ class NoticeRecipientFactory(factory.django.DjangoModelFactory):
     name = "Palvelin Oy"
     role_fi = "Palvelimet"
     role_en = "Servers"
+
+
+class DataSubjectRequestFactory(factory.django.DjangoModelFactory):
+    """A request as logged at intake; use VerifiedRequestFactory for one whose identity is checked."""
+
+    class Meta:
+        model = DataSubjectRequest
+        skip_postgeneration_save = True
+
+    request_type = RequestType.ACCESS
+    channel = RequestChannel.EMAIL
+    received_on = factory.LazyFunction(timezone.localdate)
+    due_on = factory.LazyAttribute(lambda o: o.received_on + relativedelta(months=1))
+    requester_name = "Maija Meikäläinen"
+    requester_email = factory.Sequence(lambda n: f"requester{n}@example.fi")
+    description = "Mitä tietoja minusta on?"
+    response_language = ResponseLanguage.FI
+
+    @factory.post_generation
+    def contacts(request, create, extracted, **kwargs):
+        if create and extracted:
+            request.matched_contacts.set(extracted)
+
+
+class VerifiedRequestFactory(DataSubjectRequestFactory):
+    status = RequestStatus.VERIFIED
+    verification_method = VerificationMethod.ID_IN_PERSON
+    verified_at = factory.LazyFunction(timezone.now)
+
+
+class ConsentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Consent
+
+    contact = factory.SubFactory("customers.tests.factories.ContactFactory")
+    purpose = "direct_marketing"
+    state = ConsentState.GIVEN
+    decided_on = factory.LazyFunction(timezone.localdate)
+    method = ConsentMethod.EMAIL
+
+
+class ProcessingRestrictionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProcessingRestriction
+
+    contact = factory.SubFactory("customers.tests.factories.ContactFactory")
+    reason = "Accuracy contested"

@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accounts.roles import PRIVACY_OFFICER, STAFF
 from accounts.services import staff_user_ensure
+from audit.context import system_actor
 
 DEMO_USERS = (
     ("staff@demo.caracom.fi", "Sanna", "Staff", "DEMO_STAFF_PASSWORD", [STAFF]),
@@ -13,6 +14,7 @@ DEMO_USERS = (
 class Command(BaseCommand):
     help = "Create (or reset) the demo staff user and demo privacy officer from the local .env. Development only."
 
+    @system_actor("demo-setup")
     def handle(self, *args, **options):
         import os
 

@@ -2,6 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from audit.context import system_actor
 from customers.models import Company
 from customers.services import register_seed_demo
 
@@ -25,6 +26,7 @@ class Command(BaseCommand):
         parser.add_argument("--batch-size", type=positive_int, default=2000, help="Companies per transaction.")
         parser.add_argument("--if-empty", action="store_true", help="Do nothing if the register already has companies.")
 
+    @system_actor("seed-demo")
     def handle(self, *args, **options):
         if options["if_empty"] and Company.objects.exists():
             self.stdout.write("The register already has data; no demo data loaded.")

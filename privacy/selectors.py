@@ -1,0 +1,36 @@
+"""Read-only questions about data subject requests, restrictions and consents that other apps ask."""
+
+from django.db.models import Exists, OuterRef
+
+
+def active_restrictions():
+    from privacy.models import ProcessingRestriction
+
+    return ProcessingRestriction.objects.filter(lifted_at__isnull=True)
+
+
+def restricted_exists():
+    """An Exists() expression for annotating contacts: True while the contact is restricted (Art. 18)."""
+    return Exists(active_restrictions().filter(contact=OuterRef("pk")))
+
+
+def contact_is_restricted(contact) -> bool:
+    return contact.pk is not None and active_restrictions().filter(contact_id=contact.pk).exists()
+
+
+def open_requests():
+    from privacy.models import OPEN_REQUEST_STATUSES, DataSubjectRequest
+
+    return DataSubjectRequest.objects.filter(status__in=OPEN_REQUEST_STATUSES)
+
+
+def deadline_counts(*, today):
+    """Open requests, overdue ones and those due within 7 days (for the admin index)."""
+    import datetime
+
+    requests = open_requests()
+    return {
+        "open": requests.count(),
+        "overdue": requests.filter(due_on__lt=today).count(),
+        "due_soon": requests.filter(due_on__gte=today, due_on__lte=today + datetime.timedelta(days=7)).count(),
+    }
