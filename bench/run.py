@@ -366,7 +366,7 @@ def purge_subprocess(mode, as_of):
     return json.loads(output.strip().splitlines()[-1])
 
 
-def bench_purge(sizes):
+def bench_purge(sizes, on_size=None):
     from django.utils import timezone
 
     as_of = timezone.localdate()
@@ -399,6 +399,8 @@ def bench_purge(sizes):
             f"  purge {size}: {service['seconds']:.2f} s ({rate:,.0f} rows/s, {service['peak_rss_mb']:.0f} MB); "
             f"raw DELETE {raw['seconds']:.2f} s ({raw_rate:,.0f} rows/s, {raw['peak_rss_mb']:.0f} MB)"
         )
+        if on_size:
+            on_size(rows, points)
     return rows, points
 
 
@@ -525,6 +527,17 @@ def main(argv=None):
     budget = 20 if full else 3
     args.repeats = args.repeats or (15 if full else 9)
     rows = []
+    chart_name = "benchmarks-purge.png" if label == "full" else "benchmarks-purge-small.png"
+
+    def publish(purge_rows=(), points=()):
+        # Written after every part, so a run stopped half-way still leaves what it measured.
+        if points:
+            chart(points, Path(args.docs) / chart_name, f"Purge at scale {args.scale:g} ({os.cpu_count()} cores)")
+        done = sorted([*rows, *purge_rows], key=lambda row: row["item"])
+        text = report(label=label, scale=args.scale, seeding=timings, counts=counts, rows=done, chart_name=chart_name)
+        write_report(Path(args.docs) / "benchmarks.md", label, text)
+        return text
+
     with override_settings(
         ROOT_URLCONF="bench.urls",
         ALLOWED_HOSTS=["testserver"],
@@ -537,20 +550,20 @@ def main(argv=None):
         client.force_login(admin)
         log("Items 1-3: admin lists, search, audit log (register admin vs stock admin)")
         rows += bench_lists(client, data, warmup=2, repeats=args.repeats, budget=budget)
+    publish()
     log("Item 4: subject lookup and export")
     rows += bench_subject(data, warmup=2, repeats=args.repeats, budget=budget)
     log("Item 6: audited vs unaudited writes")
     rows += bench_writes(data, repeats=100 if full else 30)
-    points = []
-    chart_name = "benchmarks-purge.png" if label == "full" else "benchmarks-purge-small.png"
+    text = publish()
     if not args.skip_purge:
         log("Item 5: purge_expired vs raw SQL DELETE (each in its own process)")
-        purge_rows, points = bench_purge([max(1, int(size * args.scale)) for size in PURGE_SIZES])
+        purge_rows, _ = bench_purge(
+            [max(1, int(size * args.scale)) for size in PURGE_SIZES],
+            on_size=lambda done, points: publish(done, points),
+        )
         rows += purge_rows
-        chart(points, Path(args.docs) / chart_name, f"Purge at scale {args.scale:g} ({os.cpu_count()} cores)")
-    rows.sort(key=lambda row: row["item"])
-    text = report(label=label, scale=args.scale, seeding=timings, counts=counts, rows=rows, chart_name=chart_name)
-    write_report(Path(args.docs) / "benchmarks.md", label, text)
+        text = publish()
     log(text)
     return rows
 

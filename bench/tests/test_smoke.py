@@ -113,3 +113,11 @@ def test_the_report_table_has_a_row_per_measurement_and_says_which_targets_are_m
     assert "| 1 | A | 12.0 ms | 20.0 ms | b | 6x | t | yes |" in text
     assert "| 5 | B | — | — |  |  | t | **no** |" in text
     assert f"{datetime.date.today().isoformat()}" in text
+
+
+def test_the_subject_lookup_and_export_are_measured_when_the_services_exist(seeded):
+    if run.subject_services() is None:
+        pytest.skip("privacy.services.subject_lookup/subject_export (issue #6) are not on this branch")
+    rows = run.bench_subject(run.samples(), warmup=0, repeats=1, budget=0)
+    assert [row["name"] for row in rows] == ["Subject lookup by email", "Subject export ZIP of one person"]
+    assert all(row["median"] > 0 for row in rows)
