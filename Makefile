@@ -8,12 +8,14 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 
-.PHONY: help python-version venv dev-deps env run test lint format messages clean
+.PHONY: help python-version venv dev-deps env run test lint format messages clean bench bench-small bench-db
 
 help:
 	@echo "make run    - set up everything and serve the admin on http://127.0.0.1:8000/admin/"
 	@echo "make test   - run the test suite (SQLite; set DATABASE_URL for PostgreSQL)"
 	@echo "make lint   - ruff check and format check"
+	@echo "make bench  - the scale benchmark on PostgreSQL (1M contacts; see docs/benchmarks.md)"
+	@echo "make bench-small - the same at 1/100 scale, in about two minutes"
 
 python-version:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' 2>/dev/null || { \
@@ -62,6 +64,24 @@ format: dev-deps
 messages: venv
 	$(PY) manage.py makemessages -l fi --ignore=.venv --ignore=bench
 	$(PY) manage.py compilemessages --ignore=.venv
+
+# The benchmark seeds (and truncates) its own database; BENCH_DATABASE_URL's name must contain "bench".
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/caracom_bench
+
+$(VENV)/.installed-bench: requirements-bench.txt $(VENV)/.installed
+	$(PIP) install --quiet -r requirements-bench.txt
+	@touch $@
+
+bench-db:
+	@url='$(BENCH_DATABASE_URL)'; db=$${url##*/}; base=$${url%/*}; \
+	  psql "$$base/postgres" -tAc "SELECT 1 FROM pg_database WHERE datname = '$$db'" | grep -q 1 \
+	  || psql "$$base/postgres" -c "CREATE DATABASE $$db"
+
+bench: $(VENV)/.installed-bench bench-db
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) -m bench.run --scale 1 $(BENCH_ARGS)
+
+bench-small: $(VENV)/.installed-bench bench-db
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) -m bench.run --scale 0.01 $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles

@@ -34,7 +34,8 @@ class EstimatedCountPaginator(Paginator):
     @cached_property
     def count(self):
         qs = self.object_list
-        capped = qs.order_by()[: COUNT_CAP + 1].count()
+        # values("pk"): annotations (a per-row subquery count) are not computed just to be counted.
+        capped = qs.order_by().values("pk")[: COUNT_CAP + 1].count()
         if capped <= COUNT_CAP:
             return capped
         connection = connections[qs.db]

@@ -7,7 +7,9 @@ from auditlog.models import LogEntry
 from auditlog.signals import accessed
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import DEFAULT_DB_ALIAS, models, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, models, transaction
+from django.db.models import TextField, Value
+from django.db.models.functions import Concat
 from django.utils import timezone
 
 from audit.middleware import client_ip
@@ -81,6 +83,10 @@ def redact_entries_for(obj=None, *, model=None, pk=None, pks=None, batch_size=50
     personal = set(config.personal_fields)
     entries = entries_about(model=model, pks=list(pks)).order_by("pk")
     redacted_at = timezone.now().isoformat()
+    if entries.db == DEFAULT_DB_ALIAS and connection.vendor == "postgresql":
+        changed = _redact_in_database(model, [str(pk) for pk in pks], config, personal, redacted_at)
+        _redact_admin_history(model, pks)
+        return changed
     changed = 0
     batch = []
     for entry in entries.iterator(chunk_size=batch_size):
@@ -99,6 +105,54 @@ def redact_entries_for(obj=None, *, model=None, pk=None, pks=None, batch_size=50
     return changed
 
 
+# The same rewrite as _redact_changes(), in one UPDATE: a purge of a million
+# contacts rewrites millions of entries, and loading each into Python and
+# writing it back with bulk_update() (CASE WHEN per row) took ~10 ms per entry.
+_REDACT_SQL = """
+UPDATE {table} AS e SET
+    changes = CASE WHEN jsonb_typeof(e.changes) = 'object' THEN (
+        SELECT COALESCE(jsonb_object_agg(kv.key, CASE
+            WHEN NOT (kv.key = ANY(%(personal)s)) THEN kv.value
+            WHEN jsonb_typeof(kv.value) = 'object' AND kv.value->>'type' = 'm2m' THEN
+                jsonb_set(kv.value, '{{objects}}', COALESCE((
+                    SELECT jsonb_agg(to_jsonb(%(redacted)s::text))
+                    FROM jsonb_array_elements(CASE WHEN jsonb_typeof(kv.value->'objects') = 'array'
+                                                   THEN kv.value->'objects' ELSE '[]'::jsonb END)), '[]'::jsonb))
+            WHEN jsonb_typeof(kv.value) = 'array' THEN (
+                SELECT COALESCE(jsonb_agg(CASE WHEN item.value IN ('null'::jsonb, '""'::jsonb) THEN item.value
+                                               ELSE to_jsonb(%(redacted)s::text) END ORDER BY item.n), '[]'::jsonb)
+                FROM jsonb_array_elements(kv.value) WITH ORDINALITY AS item(value, n))
+            ELSE to_jsonb(%(redacted)s::text)
+        END), '{{}}'::jsonb)
+        FROM jsonb_each(e.changes) AS kv) ELSE e.changes END,
+    changes_text = '',
+    serialized_data = NULL,
+    object_repr = %(repr_prefix)s || e.object_pk,
+    additional_data = CASE WHEN jsonb_typeof(e.additional_data) = 'object' THEN e.additional_data
+                           ELSE '{{}}'::jsonb END || jsonb_build_object('redacted_at', %(redacted_at)s::text)
+WHERE e.content_type_id = %(content_type)s AND e.object_pk = ANY(%(object_pks)s)
+"""
+
+
+def _redact_in_database(model, object_pks, config, personal, redacted_at):
+    statement = _REDACT_SQL.format(table=connection.ops.quote_name(LogEntry._meta.db_table))
+    params = {
+        "content_type": ContentType.objects.get_for_model(model).pk,
+        "object_pks": object_pks,
+        "personal": sorted(personal),
+        "redacted": REDACTED,
+        # The prefix of AuditedModel.redacted_repr(pk): "Contact #" + pk.
+        "repr_prefix": config.redacted_repr(""),
+        "redacted_at": redacted_at,
+    }
+    with connection.cursor() as cursor:  # audit: erasure (redaction of the entries about erased rows)
+        # The per-row JSON rewrite makes the planner's cost high enough to JIT-compile the
+        # statement, which costs more (~0.8 s) than running it; this transaction only.
+        cursor.execute("SET LOCAL jit = off")  # audit: erasure (a planner setting, no data)
+        cursor.execute(statement, params)
+        return cursor.rowcount
+
+
 def _redact_admin_history(model, pks):
     """Django's own admin history (django_admin_log) stores str(obj), a person's name: replace it too."""
     from django.contrib.admin.models import LogEntry as AdminLogEntry
@@ -107,8 +161,8 @@ def _redact_admin_history(model, pks):
     rows = AdminLogEntry.objects.filter(
         content_type=ContentType.objects.get_for_model(model), object_id__in=[str(pk) for pk in pks]
     )
-    for row in rows.only("pk", "object_id"):
-        AdminLogEntry.objects.filter(pk=row.pk).update(object_repr=config.redacted_repr(row.object_id))
+    # redacted_repr(pk) is a fixed prefix and the id: one UPDATE for all rows.
+    rows.update(object_repr=Concat(Value(config.redacted_repr("")), "object_id", output_field=TextField()))
 
 
 @transaction.atomic

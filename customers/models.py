@@ -1,6 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -108,6 +109,12 @@ class Company(PersonalDataModel, LegalHoldMixin):
         verbose_name = _("company")
         verbose_name_plural = _("companies")
         ordering = ["name", "id"]
+        # The admin's default ordering, and the retention rules' date columns (privacy.retention).
+        indexes = [
+            models.Index(fields=["name", "id"], name="customers_company_name_id"),
+            models.Index(fields=["relationship_end"], name="customers_company_rel_end"),
+            models.Index(fields=["legal_hold_until"], name="customers_company_hold"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["business_id"],
@@ -194,6 +201,13 @@ class Contact(PersonalDataModel, LegalHoldMixin):
         verbose_name = _("contact person")
         verbose_name_plural = _("contact persons")
         ordering = ["last_name", "first_name", "id"]
+        indexes = [
+            models.Index(fields=["last_name", "first_name", "id"], name="customers_contact_name_id"),
+            # Data subject lookups and exports match the email ignoring case (UPPER(email) = UPPER(...)).
+            models.Index(Upper("email"), name="customers_contact_email_upper"),
+            models.Index(fields=["ended_on"], name="customers_contact_ended_on"),
+            models.Index(fields=["legal_hold_until"], name="customers_contact_hold"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["company", "email"],

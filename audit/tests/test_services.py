@@ -2,6 +2,7 @@ import datetime
 
 import pytest
 from auditlog.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.test import override_settings
 from django.utils import timezone
 
@@ -135,3 +136,38 @@ def test_redaction_leaves_other_objects_entries_alone(logged_contact, entries_fo
 def test_redaction_of_an_unaudited_model_is_refused():
     with pytest.raises(ValueError, match="not an audited model"):
         redact_entries_for(model=SecurityEvent, pk=1)
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"first_name": [None, "Matti"], "legal_basis": [None, "contract"]},
+        {"phone": ["", "+358456393329"], "email": [None, ""]},
+        {"first_name": "Matti", "title": ["A", "B"]},
+        {"email": {"type": "m2m", "operation": "add", "objects": ["a@b.example", "c@d.example"]}},
+        {"email": {"type": "m2m", "operation": "add"}},
+        {},
+        None,
+    ],
+    ids=["create", "blank-values-kept", "scalar", "m2m", "m2m-no-objects", "empty", "null"],
+)
+def test_redaction_in_the_database_matches_the_python_rewrite(postgres_only, changes):
+    from audit.registry import get_audited
+    from audit.services import _redact_changes
+
+    contact = ContactFactory()
+    entry = LogEntryFactory(
+        content_type=ContentType.objects.get_for_model(Contact),
+        object_pk=str(contact.pk),
+        object_id=contact.pk,
+        changes=changes,
+        additional_data={"system_context": {"process": "x"}},
+    )
+    personal = set(get_audited(Contact).personal_fields)
+    expected = _redact_changes(LogEntry.objects.get(pk=entry.pk).changes, personal)
+    redact_entries_for(model=Contact, pks=[contact.pk])
+    entry.refresh_from_db()
+    assert entry.changes == expected
+    assert entry.object_repr == f"Contact #{contact.pk}"
+    assert entry.additional_data["system_context"] == {"process": "x"}
+    assert "redacted_at" in entry.additional_data

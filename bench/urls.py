@@ -1,0 +1,6 @@
+from django.urls import path
+
+from bench.stock_admin import site
+from caracom_register.urls import urlpatterns as register_urlpatterns
+
+urlpatterns = [path("stock-admin/", site.urls), *register_urlpatterns]
