@@ -16,8 +16,13 @@ from accounts.models import normalize_email_address
 
 
 def _valid_ip(value):
+    value = (value or "").strip()
+    if value.startswith("[") and "]" in value:  # [2001:db8::1]:443
+        value = value[1:].split("]", 1)[0]
+    elif value.count(":") == 1:  # 203.0.113.9:443
+        value = value.split(":", 1)[0]
     try:
-        return str(ipaddress.ip_address(value.strip()))
+        return str(ipaddress.ip_address(value))
     except ValueError:
         return None
 

@@ -149,7 +149,6 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # cannot pick its own address by sending the header. Shared by the lockout
 # and the audit trail: see accounts.client_ip.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
-AUDIT_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 
 # django-axes: 5 failed sign-ins lock that email address from that client
 # address for 15 minutes. Locking by the pair (not the email alone) stops an
@@ -218,9 +217,8 @@ AUDIT_LOG_RETENTION_DAYS = env.int("AUDIT_LOG_RETENTION_DAYS", default=730)
 # --- Audit log (django-auditlog) --------------------------------------------
 AUDITLOG_STORE_JSON_CHANGES = True
 AUDITLOG_INCLUDE_ALL_MODELS = False
-# Models are registered explicitly in audit/registry.py. X-Forwarded-For is
-# ignored unless this many reverse proxies in front of the app append to it.
-AUDIT_TRUSTED_PROXY_COUNT = env.int("AUDIT_TRUSTED_PROXY_COUNT", default=0)
+# Models are registered explicitly in audit/registry.py; the client address
+# follows TRUSTED_PROXY_COUNT (accounts.client_ip), like the lockout.
 
 # --- Logging ----------------------------------------------------------------
 LOGGING = {

@@ -76,7 +76,7 @@ def test_the_address_comes_from_remote_addr_and_a_forged_forwarded_for_is_ignore
     assert len(entry.cid) == 32
 
 
-@override_settings(AUDIT_TRUSTED_PROXY_COUNT=1)
+@override_settings(TRUSTED_PROXY_COUNT=1)
 def test_behind_one_trusted_proxy_the_last_forwarded_address_is_the_client(client, admin_client_for):
     entry = change_company_in_admin(
         admin_client_for(client, SuperuserFactory()),
@@ -87,7 +87,7 @@ def test_behind_one_trusted_proxy_the_last_forwarded_address_is_the_client(clien
     assert entry.remote_addr == "198.51.100.7"
 
 
-@override_settings(AUDIT_TRUSTED_PROXY_COUNT=1)
+@override_settings(TRUSTED_PROXY_COUNT=1)
 def test_a_non_ip_forwarded_value_neither_is_recorded_nor_breaks_the_save(client, admin_client_for):
     entry = change_company_in_admin(
         admin_client_for(client, SuperuserFactory()),

@@ -58,7 +58,7 @@ def test_sign_ins_stay_out_of_the_change_log(client):
     assert LogEntry.objects.count() == before
 
 
-@override_settings(AUDIT_TRUSTED_PROXY_COUNT=0)
+@override_settings(TRUSTED_PROXY_COUNT=0)
 def test_a_forged_forwarded_for_does_not_reach_the_security_event(client):
     sign_in(client, "x@example.com", "pw-pw-pw-pw-pw", REMOTE_ADDR="198.51.100.7", HTTP_X_FORWARDED_FOR="1.2.3.4")
     assert SecurityEvent.objects.get().remote_addr == "198.51.100.7"
