@@ -733,8 +733,9 @@ def _export_csv(records):
 def subject_export(*, email, request: DataSubjectRequest | None = None, language=None) -> SubjectExport:
     """The ZIP a data subject receives: data.json, data.csv and a cover letter (response.html).
 
-    With a request, the request must be verified and its matched contacts are included; every contact
-    disclosed is logged as access with the request's id. An email nobody has gets a "no data held" answer.
+    With a request, the request must be verified and exactly its matched contacts are included; without one
+    (the shell), the contacts with this email. Every contact disclosed is logged as access (with the request's
+    id). Nothing matched, or an email nobody has, gets a "no data held" answer.
     """
     email = _valid_email(email)
     if request is not None:
@@ -746,9 +747,12 @@ def subject_export(*, email, request: DataSubjectRequest | None = None, language
         raise ValidationError(
             {"language": _("“%(value)s” is not a response language (fi or en).") % {"value": language}}
         )
-    contacts = Contact.objects.filter(email__iexact=email)
     if request is not None:
-        contacts = contacts | Contact.objects.filter(pk__in=request.matched_contacts.values("pk"))
+        # Only what the officer matched to this verified request: an email typed on the form may be shared
+        # (info@...) or mistyped, and must never pull another person's records into the answer.
+        contacts = Contact.objects.filter(pk__in=request.matched_contacts.values("pk"))
+    else:
+        contacts = Contact.objects.filter(email__iexact=email)
     contacts = list(
         contacts.distinct().select_related("company").prefetch_related("consents", "restrictions").order_by("pk")
     )
@@ -759,13 +763,12 @@ def subject_export(*, email, request: DataSubjectRequest | None = None, language
         if request is not None:
             _start(request)
     records = [_contact_record(contact, notice, language) for contact in contacts]
-    past_requests = (
-        DataSubjectRequest.objects.filter(
-            Q(requester_email__iexact=email) | Q(matched_contacts__in=[c.pk for c in contacts])
-        )
-        .distinct()
-        .order_by("received_on", "pk")
-    )
+    same_person = Q(matched_contacts__in=[c.pk for c in contacts])
+    if request is not None:
+        same_person |= Q(pk=request.pk)
+    else:
+        same_person |= Q(requester_email__iexact=email)
+    past_requests = DataSubjectRequest.objects.filter(same_person).distinct().order_by("received_on", "pk")
     data = {
         "format": EXPORT_FORMAT,
         "generated_at": timezone.now(),

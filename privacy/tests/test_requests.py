@@ -286,7 +286,7 @@ def test_export_json_holds_every_personal_field_of_every_matching_contact():
     first = ContactFactory(email="maija@kala.fi", street_address="Kalakuja 2", postal_code="85100")
     second = ContactFactory(email="MAIJA@kala.fi".lower(), company=CompanyFactory())
     ContactFactory(email="someone.else@kala.fi")
-    request = VerifiedRequestFactory(requester_email="maija@kala.fi")
+    request = VerifiedRequestFactory(requester_email="maija@kala.fi", contacts=[first, second])
     export = services.subject_export(email="Maija@Kala.fi", request=request)
     data = json.loads(unzip(export.content)["data.json"])
     by_id = {record["id"]: record for record in data["contacts"]}
@@ -304,16 +304,18 @@ def test_export_includes_consents_and_restriction_state():
     contact = ContactFactory()
     ConsentFactory(contact=contact, state=ConsentState.OBJECTED)
     ProcessingRestrictionFactory(contact=contact)
-    export = services.subject_export(email=contact.email, request=VerifiedRequestFactory())
+    export = services.subject_export(email=contact.email, request=VerifiedRequestFactory(contacts=[contact]))
     record = json.loads(unzip(export.content)["data.json"])["contacts"][0]
     assert record["consents"][0]["state"] == "objected"
     assert record["restriction"]["restricted"] is True
 
 
 def test_export_csv_matches_the_json():
-    ContactFactory(email="maija@kala.fi")
-    ContactFactory(email="maija@kala.fi", company=CompanyFactory(), title='Hallituksen pj, "CFO"')
-    files = unzip(services.subject_export(email="maija@kala.fi", request=VerifiedRequestFactory()).content)
+    both = [
+        ContactFactory(email="maija@kala.fi"),
+        ContactFactory(email="maija@kala.fi", company=CompanyFactory(), title='Hallituksen pj, "CFO"'),
+    ]
+    files = unzip(services.subject_export(email="maija@kala.fi", request=VerifiedRequestFactory(contacts=both)).content)
     records = json.loads(files["data.json"])["contacts"]
     rows = list(csv.DictReader(StringIO(files["data.csv"])))
     assert len(rows) == len(records) == 2
@@ -326,7 +328,7 @@ def test_export_csv_matches_the_json():
 
 def test_export_is_logged_as_access_with_the_request_id():
     contact = ContactFactory()
-    request = VerifiedRequestFactory()
+    request = VerifiedRequestFactory(contacts=[contact])
     services.subject_export(email=contact.email, request=request)
     entry = LogEntry.objects.get_for_object(contact).get(action=LogEntry.Action.ACCESS)
     assert entry.additional_data["data_subject_request"] == request.pk
@@ -378,12 +380,30 @@ def test_export_includes_the_requests_matched_contacts_with_another_email():
 )
 def test_cover_letter_answers_article_15_1_in_the_requests_language(language, expected):
     contact = ContactFactory()
-    request = VerifiedRequestFactory(response_language=language)
+    request = VerifiedRequestFactory(response_language=language, contacts=[contact])
     letter = unzip(services.subject_export(email=contact.email, request=request).content)["response.html"]
     assert f'<html lang="{language}">' in letter
     for text in expected:
         assert text in letter
     assert contact.last_name in letter
+
+
+def test_export_for_a_request_leaves_out_others_with_the_same_email():
+    matched = ContactFactory(email="info@shared.example")
+    colleague = ContactFactory(email="info@shared.example", company=CompanyFactory())
+    request = VerifiedRequestFactory(contacts=[matched])
+    data = json.loads(unzip(services.subject_export(email="info@shared.example", request=request).content)["data.json"])
+    assert [record["id"] for record in data["contacts"]] == [matched.pk]
+    assert not LogEntry.objects.get_for_object(colleague).filter(action=LogEntry.Action.ACCESS).exists()
+
+
+def test_export_for_a_request_ignores_a_mistyped_email():
+    matched = ContactFactory(email="maija@kala.fi")
+    stranger = ContactFactory(email="matti@kala.fi")
+    request = VerifiedRequestFactory(contacts=[matched])
+    data = json.loads(unzip(services.subject_export(email="matti@kala.fi", request=request).content)["data.json"])
+    assert [record["id"] for record in data["contacts"]] == [matched.pk]
+    assert stranger.last_name not in json.dumps(data)
 
 
 def test_export_for_an_unknown_email_says_no_data_is_held():
@@ -413,7 +433,7 @@ def test_export_subject_command_writes_the_zip(tmp_path):
 
 def test_export_subject_command_ties_the_export_to_a_verified_request(tmp_path):
     contact = ContactFactory()
-    request = VerifiedRequestFactory()
+    request = VerifiedRequestFactory(contacts=[contact])
     call_command(
         "export_subject", "--email", contact.email, "--output", str(tmp_path / "x.zip"), "--request", str(request.pk)
     )
