@@ -207,6 +207,20 @@ class CompanyAdmin(AuditHistoryLinkMixin, FastChangelistMixin, admin.ModelAdmin)
         else:
             obj.pk = services.company_create(**data).pk
 
+    def construct_change_message(self, request, form, formsets, add=False):
+        # Django's admin history stores each inline object's str(): for a contact, the person's name, in a
+        # company's row where erasure and the purge would never look. Name inline contacts by id instead.
+        message = super().construct_change_message(request, form, formsets, add)
+        labels = {}
+        for formset in formsets or ():
+            objects = [*formset.new_objects, *(obj for obj, _ in formset.changed_objects), *formset.deleted_objects]
+            labels |= {str(obj): f"{obj._meta.object_name} #{obj.pk}" for obj in objects}
+        for entry in message:
+            for detail in entry.values():
+                if isinstance(detail, dict) and detail.get("object") in labels:
+                    detail["object"] = labels[detail["object"]]
+        return message
+
     def save_formset(self, request, form, formset, change):
         # Inline contacts go through the same service as the contact page.
         for contact in formset.save(commit=False):

@@ -203,3 +203,13 @@ def test_staff_cannot_change_a_restricted_contact_through_the_company_page(staff
     assert "restricted (GDPR Art. 18)" in response.content.decode()
     contact.refresh_from_db()
     assert contact.title == "Myyjä"
+
+
+def test_admin_history_of_a_company_names_its_inline_contacts_by_id_not_by_name(staff_client):
+    from django.contrib.admin.models import LogEntry as AdminLogEntry
+
+    staff_client.post(reverse("admin:customers_company_add"), company_form(**{"contacts-0-last_name": "Inlinetrace"}))
+    contact = Contact.objects.get()
+    messages = " ".join(AdminLogEntry.objects.values_list("change_message", flat=True))
+    assert "Inlinetrace" not in messages
+    assert f"Contact #{contact.pk}" in messages
