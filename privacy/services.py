@@ -231,7 +231,16 @@ def _purge_in_batches(run, queryset_for, model, counter, batch_size):
             pks = list(queryset_for().filter(pk__gt=last_pk).order_by("pk").values_list("pk", flat=True)[:batch_size])
             if not pks:
                 return
+            # Closed requests about these people keep the proof of handling, not the person (open ones
+            # keep their contacts out of the purge altogether).
+            requests = (
+                list(DataSubjectRequest.objects.filter(matched_contacts__in=pks).values_list("pk", flat=True))
+                if model is Contact
+                else []
+            )
             run.audit_entries_redacted += audit_services.erase_objects(model=model, pks=pks)
+            if requests:
+                run.audit_entries_redacted += _anonymize_requests(sorted(set(requests)))
             setattr(run, counter, getattr(run, counter) + len(pks))
             # The run's counts commit with the batch, so they always match what was done.
             run.save(update_fields=[counter, "audit_entries_redacted"])
@@ -253,6 +262,9 @@ def retention_purge(*, as_of: datetime.date, dry_run: bool = False, batch_size: 
         raise TypeError(f"as_of must be a date, got {as_of!r}")
     if batch_size < 1:
         raise ValueError(f"batch_size must be at least 1, got {batch_size}")
+    if as_of > timezone.localdate() and not dry_run:
+        # A future date would delete data still within its retention period; it is for previews only.
+        raise ValueError(f"as_of {as_of.isoformat()} is in the future; use it with dry_run only")
 
     try:
         with _PurgeLock():
@@ -286,7 +298,8 @@ def _retention_purge_locked(*, as_of, dry_run, batch_size):
         run.error = f"{type(exc).__name__} (see the server log)"
         run.finished_at = timezone.now()
         run.save()
-        logger.exception("purge_expired failed (run %s)", run.pk)
+        # The type only, as in the run's record: a database error's message can quote personal data.
+        logger.error("purge_expired failed (run %s): %s", run.pk, type(exc).__name__)
         raise
     run.outcome = PurgeRun.Outcome.SUCCEEDED
     run.finished_at = timezone.now()

@@ -415,3 +415,37 @@ def test_purge_removes_a_contact_whose_restriction_was_lifted():
     ProcessingRestrictionFactory(contact=contact, lifted_at=timezone.now(), subject_informed_on=AS_OF)
     purge()
     assert not Contact.objects.filter(pk=contact.pk).exists()
+
+
+def test_purge_leaves_no_trace_of_a_contact_in_a_closed_request_about_them(find_in_database):
+    from privacy.models import DataSubjectRequest, RequestStatus
+    from privacy.tests.factories import VerifiedRequestFactory
+
+    contact = customer_services.contact_create(
+        company=ended_company(25), first_name="Reeta", last_name="Requestrace", email="reeta@trace.example"
+    )
+    request = VerifiedRequestFactory(
+        contacts=[contact], requester_name="Reeta Requestrace", requester_email="reeta@trace.example"
+    )
+    DataSubjectRequest.objects.filter(pk=request.pk).update(status=RequestStatus.COMPLETED)
+    needles = ("Requestrace", "reeta@trace.example")
+    assert find_in_database(*needles)
+    purge()
+    assert find_in_database(*needles) == []
+    assert DataSubjectRequest.objects.filter(pk=request.pk).exists()
+
+
+def test_a_future_as_of_date_is_refused_for_a_real_run():
+    contact = ContactFactory(company=CompanyFactory(relationship_end=timezone.localdate()))
+    with pytest.raises(CommandError, match="in the future"):
+        call_command("purge_expired", "--as-of", "2099-01-01", stdout=StringIO())
+    assert Contact.objects.filter(pk=contact.pk).exists()
+    assert not PurgeRun.objects.exists()
+
+
+def test_a_future_as_of_date_is_allowed_for_a_dry_run():
+    ContactFactory(company=CompanyFactory(relationship_end=timezone.localdate()))
+    out = StringIO()
+    call_command("purge_expired", "--as-of", "2099-01-01", "--dry-run", "--json", stdout=out)
+    assert json.loads(out.getvalue())["contacts_deleted"] == 1
+    assert Contact.objects.count() == 1

@@ -41,6 +41,11 @@ class Command(BaseCommand):
             raise CommandError(f"--batch-size {options['batch_size']!r} is not a whole number.") from None
         if batch_size < 1:
             raise CommandError(f"--batch-size must be at least 1, got {batch_size}.")
+        if as_of > timezone.localdate() and not options["dry_run"]:
+            raise CommandError(
+                f"--as-of {as_of.isoformat()} is in the future: that would delete data still within its retention "
+                "period. Use a future date only with --dry-run."
+            )
 
         from audit.context import system_actor
 
