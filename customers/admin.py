@@ -1,6 +1,6 @@
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connections
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
@@ -286,7 +286,20 @@ class ContactAdmin(
         return not self._is_restricted(obj) and super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        return not self._is_restricted(obj) and super().has_delete_permission(request, obj)
+        if obj is not None and services.contact_delete_refusal(obj):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        # "Delete selected" goes through the same rule as the delete page: all or nothing.
+        contacts = list(queryset.select_related("company"))
+        refusals = [reason for contact in contacts if (reason := services.contact_delete_refusal(contact))]
+        if refusals:
+            for reason in refusals:
+                messages.error(request, reason)
+            raise PermissionDenied(_("Nothing was deleted: some of the selected contacts must be kept."))
+        for contact in contacts:
+            services.contact_delete(contact=contact)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         obj = self.get_object(request, object_id)

@@ -100,9 +100,40 @@ def contact_update(*, contact: Contact, rectification_request=None, **data) -> C
     return contact
 
 
+def contact_delete_refusal(contact) -> str | None:
+    """Why this contact must not be deleted by hand now, or None.
+
+    A legal hold (the contact's or its company's) is a duty to keep the record; an open data subject request
+    is evidence until it is answered; a restricted contact is only stored (Art. 18).
+    """
+    from django.utils import timezone
+
+    from privacy.selectors import contact_is_restricted, open_requests
+
+    today = timezone.localdate()
+    for holder in (contact, contact.company):
+        if holder.legal_hold_until and holder.legal_hold_until >= today:
+            return _("Contact #%(id)s is under a legal hold until %(date)s (%(reason)s) and cannot be deleted.") % {
+                "id": contact.pk,
+                "date": holder.legal_hold_until.isoformat(),
+                "reason": holder.legal_hold_reason,
+            }
+    if open_requests().filter(matched_contacts=contact.pk).exists():
+        return _(
+            "Contact #%(id)s is part of an open data subject request and cannot be deleted until it is closed."
+        ) % {"id": contact.pk}
+    if contact_is_restricted(contact):
+        return _("Contact #%(id)s is restricted (GDPR Art. 18): it is only stored, not deleted by hand.") % {
+            "id": contact.pk
+        }
+    return None
+
+
 @transaction.atomic
 def contact_delete(*, contact: Contact) -> None:
-    _refuse_if_restricted(contact)
+    refusal = contact_delete_refusal(contact)
+    if refusal:
+        raise ValidationError(refusal)
     contact.delete()
 
 

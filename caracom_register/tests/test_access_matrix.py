@@ -119,9 +119,9 @@ def some_of_everything():
     Client().post(login, {"username": user.email, "password": "not-the-password"})
     LogEntry.objects.log_create(contact, action=LogEntry.Action.CREATE, changes={}, force_log=True)
     retention_purge(as_of=datetime.date.today(), dry_run=True)
-    request = VerifiedRequestFactory(contacts=[contact])
     ConsentFactory(contact=contact)
-    # On another contact: a restricted one is read-only for everybody.
+    # On other contacts: one in an open request, or restricted, is kept from deletion by everybody.
+    request = VerifiedRequestFactory(contacts=[ContactFactory()])
     ProcessingRestrictionFactory(contact=ContactFactory(), request=request)
 
 

@@ -213,3 +213,24 @@ def test_admin_history_of_a_company_names_its_inline_contacts_by_id_not_by_name(
     messages = " ".join(AdminLogEntry.objects.values_list("change_message", flat=True))
     assert "Inlinetrace" not in messages
     assert f"Contact #{contact.pk}" in messages
+
+
+def test_delete_selected_refuses_all_when_one_contact_is_held(staff_client):
+    import datetime
+
+    free = ContactFactory()
+    held = ContactFactory(legal_hold_until=datetime.date(2099, 1, 1), legal_hold_reason="Contract 7")
+    response = staff_client.post(
+        reverse("admin:customers_contact_changelist"),
+        {"action": "delete_selected", "_selected_action": [free.pk, held.pk], "post": "yes"},
+    )
+    assert response.status_code == 403
+    assert Contact.objects.filter(pk__in=[free.pk, held.pk]).count() == 2
+
+
+def test_held_contact_has_no_delete_page_for_staff(staff_client):
+    import datetime
+
+    held = ContactFactory(legal_hold_until=datetime.date(2099, 1, 1), legal_hold_reason="Contract 7")
+    response = staff_client.get(reverse("admin:customers_contact_delete", args=[held.pk]))
+    assert response.status_code == 403

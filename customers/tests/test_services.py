@@ -54,3 +54,43 @@ def test_contact_delete_removes_the_contact():
     contact = ContactFactory()
     services.contact_delete(contact=contact)
     assert not Contact.objects.filter(pk=contact.pk).exists()
+
+
+def test_contact_under_a_legal_hold_until_today_cannot_be_deleted():
+    from django.utils import timezone
+
+    contact = ContactFactory(legal_hold_until=timezone.localdate(), legal_hold_reason="Accounting Act")
+    with pytest.raises(ValidationError, match="legal hold"):
+        services.contact_delete(contact=contact)
+    assert Contact.objects.filter(pk=contact.pk).exists()
+
+
+def test_contact_whose_hold_lapsed_yesterday_can_be_deleted():
+    import datetime
+
+    from django.utils import timezone
+
+    contact = ContactFactory(
+        legal_hold_until=timezone.localdate() - datetime.timedelta(days=1), legal_hold_reason="Accounting Act"
+    )
+    services.contact_delete(contact=contact)
+    assert not Contact.objects.filter(pk=contact.pk).exists()
+
+
+def test_contact_of_a_company_under_a_legal_hold_cannot_be_deleted():
+    import datetime
+
+    company = CompanyFactory(legal_hold_until=datetime.date(2099, 1, 1), legal_hold_reason="Court case")
+    contact = ContactFactory(company=company)
+    with pytest.raises(ValidationError, match="legal hold"):
+        services.contact_delete(contact=contact)
+
+
+def test_contact_in_an_open_data_subject_request_cannot_be_deleted():
+    from privacy.tests.factories import DataSubjectRequestFactory
+
+    contact = ContactFactory()
+    DataSubjectRequestFactory(contacts=[contact])
+    with pytest.raises(ValidationError, match="open data subject request"):
+        services.contact_delete(contact=contact)
+    assert Contact.objects.filter(pk=contact.pk).exists()
