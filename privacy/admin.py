@@ -596,7 +596,9 @@ def _run_restrict(request, dsr, data):
 
 
 def _run_lift(request, dsr, data):
-    services.contact_restriction_lift(restriction=data["restriction"], subject_informed_on=data["subject_informed_on"])
+    services.contact_restriction_lift(
+        request=dsr, restriction=data["restriction"], subject_informed_on=data["subject_informed_on"]
+    )
     return _("The restriction is lifted; the subject was informed on %(date)s.") % {
         "date": data["subject_informed_on"].isoformat()
     }

@@ -964,10 +964,14 @@ def contact_restrict(*, request: DataSubjectRequest, contact: Contact, reason) -
 
 @transaction.atomic
 def contact_restriction_lift(
-    *, restriction: ProcessingRestriction, subject_informed_on: datetime.date
+    *, request: DataSubjectRequest, restriction: ProcessingRestriction, subject_informed_on: datetime.date
 ) -> ProcessingRestriction:
-    """Art. 18(3): a restriction is lifted only once the subject has been told."""
+    """Art. 18(3): a restriction is lifted only once the subject has been told, from a verified request about them."""
+    request = _fresh(request)
+    _require_verified(request, _("lift a restriction"))
+    _require_type(request, (RequestType.RESTRICTION, RequestType.OBJECTION), _("lift a restriction"))
     restriction = ProcessingRestriction.objects.select_for_update().get(pk=restriction.pk)
+    _require_matched(request, restriction.contact)
     if not restriction.is_active:
         raise ValidationError(_("This restriction was already lifted."))
     if not isinstance(subject_informed_on, datetime.date):
@@ -979,7 +983,7 @@ def contact_restriction_lift(
         raise ValidationError(
             {"subject_informed_on": _("The subject cannot have been told before the restriction began.")}
         )
-    with handling_request(restriction.request):
+    with handling_request(request):
         restriction.lifted_at = timezone.now()
         restriction.subject_informed_on = subject_informed_on
         restriction.full_clean()

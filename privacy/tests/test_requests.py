@@ -654,18 +654,51 @@ def test_restriction_of_an_unverified_request_is_refused():
         services.contact_restrict(request=request, contact=contact, reason="Accuracy contested")
 
 
+def restriction_with_its_request():
+    contact = ContactFactory()
+    request = VerifiedRequestFactory(request_type=RequestType.RESTRICTION, contacts=[contact])
+    return ProcessingRestrictionFactory(contact=contact, request=request), request
+
+
 def test_lifting_a_restriction_records_that_the_subject_was_informed():
-    restriction = ProcessingRestrictionFactory()
-    lifted = services.contact_restriction_lift(restriction=restriction, subject_informed_on=TODAY())
+    restriction, request = restriction_with_its_request()
+    lifted = services.contact_restriction_lift(request=request, restriction=restriction, subject_informed_on=TODAY())
     assert lifted.lifted_at is not None
     assert lifted.subject_informed_on == TODAY()
     customer_services.contact_update(contact=restriction.contact, title="Editable again")
 
 
+def test_lifting_from_an_unverified_request_is_refused():
+    restriction, _ = restriction_with_its_request()
+    unverified = DataSubjectRequestFactory(request_type=RequestType.RESTRICTION, contacts=[restriction.contact])
+    with pytest.raises(ValidationError, match="identity has not been verified"):
+        services.contact_restriction_lift(request=unverified, restriction=restriction, subject_informed_on=TODAY())
+    restriction.refresh_from_db()
+    assert restriction.is_active
+
+
+def test_lifting_from_an_access_request_is_refused():
+    restriction, _ = restriction_with_its_request()
+    access = VerifiedRequestFactory(request_type=RequestType.ACCESS, contacts=[restriction.contact])
+    with pytest.raises(ValidationError):
+        services.contact_restriction_lift(request=access, restriction=restriction, subject_informed_on=TODAY())
+    restriction.refresh_from_db()
+    assert restriction.is_active
+
+
+def test_lifting_a_restriction_of_a_contact_the_request_is_not_about_is_refused():
+    restriction, _ = restriction_with_its_request()
+    other = VerifiedRequestFactory(request_type=RequestType.RESTRICTION, contacts=[ContactFactory()])
+    with pytest.raises(ValidationError):
+        services.contact_restriction_lift(request=other, restriction=restriction, subject_informed_on=TODAY())
+    restriction.refresh_from_db()
+    assert restriction.is_active
+
+
 def test_lifting_without_informing_the_subject_is_refused():
-    restriction = ProcessingRestrictionFactory()
+    restriction, request = restriction_with_its_request()
     with pytest.raises(ValidationError) as exc:
-        services.contact_restriction_lift(restriction=restriction, subject_informed_on=None)
+        services.contact_restriction_lift(request=request, restriction=restriction, subject_informed_on=None)
     assert "subject_informed_on" in exc.value.message_dict
     restriction.refresh_from_db()
     assert restriction.is_active
