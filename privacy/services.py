@@ -467,6 +467,17 @@ def request_update(*, request: DataSubjectRequest, **data) -> DataSubjectRequest
         raise TypeError(f"DataSubjectRequest has no editable intake field(s): {', '.join(unknown)}")
     request = _fresh(request)
     _require_open(request, _("changed"))
+    if request.extension_reason and "received_on" in data and data["received_on"] != request.received_on:
+        # The extended deadline and the day the subject was told were worked out from this date (Art. 12(3)).
+        raise ValidationError(
+            {
+                "received_on": _(
+                    "The deadline of request #%(id)s has been extended, so its receipt date (%(date)s) can no longer "
+                    "change."
+                )
+                % {"id": request.pk, "date": request.received_on.isoformat()}
+            }
+        )
     for name, value in data.items():
         setattr(request, name, value.strip() if isinstance(value, str) and name != "request_type" else value)
     request.requester_email = (request.requester_email or "").lower()

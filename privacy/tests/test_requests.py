@@ -147,6 +147,25 @@ def test_extension_to_three_months_after_receipt_is_accepted():
     assert extended.extension_told_on == TODAY()
 
 
+def test_receipt_date_of_an_extended_request_cannot_move():
+    request = received_days_ago(10)
+    latest = services.request_latest_due_on(request.received_on)
+    services.request_extend(request=request, due_on=latest, reason="Many records", subject_told_on=TODAY())
+    with pytest.raises(ValidationError) as exc:
+        services.request_update(request=request, received_on=request.received_on - datetime.timedelta(days=20))
+    assert "received_on" in exc.value.message_dict
+    request.refresh_from_db()
+    assert request.due_on == latest
+
+
+def test_receipt_date_of_an_unextended_request_moves_its_deadline():
+    request = received_days_ago(10)
+    earlier = request.received_on - datetime.timedelta(days=5)
+    services.request_update(request=request, received_on=earlier)
+    request.refresh_from_db()
+    assert request.due_on == services.request_due_on(earlier)
+
+
 def test_extension_beyond_three_months_is_refused_with_the_latest_date():
     request = received_days_ago(10)
     latest = services.request_latest_due_on(request.received_on)
