@@ -21,6 +21,8 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from accounts import services
 from accounts.client_ip import client_ip_address
 from accounts.forms import TokenForm
+from audit.models import SecurityEvent
+from audit.services import security_event_record
 
 logger = logging.getLogger("accounts.security")
 
@@ -47,6 +49,10 @@ def _context(request, **extra):
 
 def _mark_verified(request, device):
     otp_login(request, device)
+    # "Signed in" is recorded after the password; this is the moment the user reaches data.
+    security_event_record(
+        kind=SecurityEvent.Kind.SECOND_FACTOR_VERIFIED, request=request, user=request.user, email=request.user.email
+    )
     # A new session key for the now fully signed-in session, like Django's login().
     request.session.cycle_key()
 
@@ -117,6 +123,9 @@ def two_factor_verify(request):
             return redirect(next_url)
         logger.warning(
             "Wrong two-factor code for user id %s from %s", request.user.pk, client_ip_address(request) or "?"
+        )
+        security_event_record(
+            kind=SecurityEvent.Kind.SECOND_FACTOR_FAILED, request=request, user=request.user, email=request.user.email
         )
         form.add_error(
             "token",

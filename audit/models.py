@@ -12,6 +12,8 @@ class SecurityEvent(models.Model):
         SIGN_OUT = "sign_out", _("Signed out")
         SIGN_IN_FAILED = "sign_in_failed", _("Failed sign-in")
         LOCKED_OUT = "locked_out", _("Locked out after repeated failures")
+        SECOND_FACTOR_VERIFIED = "2fa_verified", _("Second factor verified")
+        SECOND_FACTOR_FAILED = "2fa_failed", _("Wrong second-factor code")
 
     kind = models.CharField(_("event"), max_length=20, choices=Kind.choices)
     # The address typed in, also for failed attempts with no such user.

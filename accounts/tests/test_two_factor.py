@@ -289,3 +289,29 @@ def test_the_system_check_is_silent_when_two_factor_is_on(settings, capsys):
     call_command("check")
 
     assert "accounts.W001" not in capsys.readouterr().err
+
+
+def test_a_wrong_second_factor_code_is_recorded_as_a_security_event(client):
+    from audit.models import SecurityEvent
+
+    user = StaffUserFactory()
+    device = TOTPDeviceFactory(user=user)
+    password_sign_in(client, user)
+
+    client.post(VERIFY, {"token": other_code(current_totp(device))})
+
+    event = SecurityEvent.objects.get(kind=SecurityEvent.Kind.SECOND_FACTOR_FAILED)
+    assert (event.email, event.user_id) == (user.email, user.pk)
+
+
+def test_a_verified_second_factor_is_recorded_as_a_security_event(client):
+    from audit.models import SecurityEvent
+
+    user = StaffUserFactory()
+    device = TOTPDeviceFactory(user=user)
+    password_sign_in(client, user)
+    assert not SecurityEvent.objects.filter(kind=SecurityEvent.Kind.SECOND_FACTOR_VERIFIED).exists()
+
+    client.post(VERIFY, {"token": current_totp(device)})
+
+    assert SecurityEvent.objects.get(kind=SecurityEvent.Kind.SECOND_FACTOR_VERIFIED).user == user
