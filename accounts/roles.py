@@ -59,6 +59,7 @@ ROLE_PERMISSIONS = {
     STAFF: REGISTER_PERMISSIONS,
     PRIVACY_OFFICER: (
         *REGISTER_PERMISSIONS,
+        "customers.manage_legal_hold",
         "auditlog.view_logentry",
         "audit.view_securityevent",
         *PRIVACY_NOTICE_PERMISSIONS,

@@ -17,6 +17,15 @@ from customers import services
 from customers.models import Company, Contact
 from customers.validators import phone_search_variant
 
+LEGAL_HOLD_FIELDS = ("legal_hold_until", "legal_hold_reason")
+
+
+def legal_hold_readonly(request, readonly):
+    """Legal-hold fields are shown to everyone but changed only with customers.manage_legal_hold."""
+    if request.user.has_perm("customers.manage_legal_hold"):
+        return readonly
+    return (*readonly, *LEGAL_HOLD_FIELDS)
+
 
 class RelationshipStatusFilter(admin.SimpleListFilter):
     title = _("relationship status")
@@ -166,6 +175,10 @@ class CompanyAdmin(AuditHistoryLinkMixin, FastChangelistMixin, admin.ModelAdmin)
     list_filter = (RelationshipStatusFilter, "source")
     inlines = [ContactInline]
     readonly_fields = ("created_at", "updated_at")
+
+    def get_readonly_fields(self, request, obj=None):
+        return legal_hold_readonly(request, super().get_readonly_fields(request, obj))
+
     fieldsets = (
         (None, {"fields": ("name", "business_id", "source")}),
         (_("Address"), {"fields": ("street_address", "postal_code", "city", "country")}),
@@ -249,6 +262,10 @@ class ContactAdmin(
     list_filter = ("source", "legal_basis")
     autocomplete_fields = ("company",)
     readonly_fields = ("created_at", "updated_at")
+
+    def get_readonly_fields(self, request, obj=None):
+        return legal_hold_readonly(request, super().get_readonly_fields(request, obj))
+
     fieldsets = (
         (None, {"fields": ("company", "first_name", "last_name", "title")}),
         (_("Contact details"), {"fields": ("email", "phone", "street_address", "postal_code", "city", "country")}),

@@ -199,6 +199,9 @@ class Contact(PersonalDataModel, LegalHoldMixin):
 
     class Meta:
         verbose_name = _("contact person")
+        # A legal hold overrides the retention rules and keeps a record from deletion: setting or lifting one
+        # is the privacy officer's call, not everyday editing.
+        permissions = [("manage_legal_hold", _("Can set or lift a legal hold on contacts and companies"))]
         verbose_name_plural = _("contact persons")
         ordering = ["last_name", "first_name", "id"]
         indexes = [

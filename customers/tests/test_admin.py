@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from accounts.tests.factories import TEST_PASSWORD, StaffUserFactory, sign_in_verified
+from accounts.tests.factories import TEST_PASSWORD, PrivacyOfficerFactory, StaffUserFactory, sign_in_verified
 from customers.models import Company, Contact
 from customers.tests.factories import CompanyFactory, ContactFactory
 
@@ -83,9 +83,40 @@ def test_end_date_before_start_date_is_refused_in_the_admin(staff_client):
     assert not Company.objects.exists()
 
 
-def test_hold_without_reason_is_refused_in_the_admin(staff_client):
-    response = staff_client.post(reverse("admin:customers_company_add"), company_form(legal_hold_until="2030-01-01"))
+@pytest.fixture
+def officer_client(client):
+    sign_in_verified(client, PrivacyOfficerFactory())
+    return client
+
+
+def test_hold_without_reason_is_refused_in_the_admin(officer_client):
+    response = officer_client.post(reverse("admin:customers_company_add"), company_form(legal_hold_until="2030-01-01"))
     assert "legal_hold_reason" in response.context["adminform"].form.errors
+
+
+def test_privacy_officer_sets_a_legal_hold_in_the_admin(officer_client):
+    response = officer_client.post(
+        reverse("admin:customers_company_add"),
+        company_form(legal_hold_until="2030-01-01", legal_hold_reason="Accounting Act 2:10"),
+    )
+    assert response.status_code == 302
+    assert Company.objects.get().legal_hold_until.isoformat() == "2030-01-01"
+
+
+def test_staff_cannot_lift_a_legal_hold_in_the_admin(staff_client):
+    import datetime
+
+    held = ContactFactory(legal_hold_until=datetime.date(2099, 1, 1), legal_hold_reason="Court case")
+    form = staff_client.get(reverse("admin:customers_contact_change", args=[held.pk])).context["adminform"].form
+    assert "legal_hold_until" not in form.fields
+    data = {name: form.initial.get(name) or "" for name in form.fields}
+    data |= {"company": held.company_id, "legal_hold_until": "", "legal_hold_reason": ""}
+    data["title"] = "Renamed while held"
+    response = staff_client.post(reverse("admin:customers_contact_change", args=[held.pk]), data)
+    assert response.status_code == 302
+    held.refresh_from_db()
+    assert held.title == "Renamed while held"
+    assert held.legal_hold_until == datetime.date(2099, 1, 1)
 
 
 def test_contact_search_finds_by_last_name(staff_client):
