@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connections
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from audit.admin import AccessLoggedAdminMixin, AuditHistoryLinkMixin, EstimatedCountPaginator
 from caracom_register.widgets import ValidatedAutocompleteMixin
 from customers import services
-from customers.models import Company, Contact
+from customers.models import Company, Contact, active_customer_q
 from customers.validators import phone_search_variant
 
 LEGAL_HOLD_FIELDS = ("legal_hold_until", "legal_hold_reason")
@@ -35,8 +35,7 @@ class RelationshipStatusFilter(admin.SimpleListFilter):
         return [("active", _("Active")), ("ended", _("Ended"))]
 
     def queryset(self, request, queryset):
-        today = timezone.localdate()
-        active = Q(relationship_end__isnull=True) | Q(relationship_end__gte=today)
+        active = active_customer_q(timezone.localdate())
         if self.value() == "active":
             return queryset.filter(active)
         if self.value() == "ended":

@@ -24,6 +24,14 @@ class LegalBasis(models.TextChoices):
     CONTRACT = "contract", _("Performance of a contract")
 
 
+def active_customer_q(on, prefix=""):
+    """Companies (or, with prefix "company__", contacts) in an active customer relationship on a day.
+
+    The relationship is active until and including its end day, like Company.is_active_customer.
+    """
+    return Q(**{f"{prefix}relationship_end__isnull": True}) | Q(**{f"{prefix}relationship_end__gte": on})
+
+
 class PersonalDataModel(models.Model):
     """A model that declares, once, which of its fields hold personal data.
 

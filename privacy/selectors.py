@@ -25,12 +25,16 @@ def open_requests():
 
 
 def deadline_counts(*, today):
-    """Open requests, overdue ones and those due within 7 days (for the admin index)."""
+    """Open requests, overdue ones and those due within DUE_SOON_DAYS (for the admin index)."""
     import datetime
+
+    from privacy.services import DUE_SOON_DAYS
 
     requests = open_requests()
     return {
         "open": requests.count(),
         "overdue": requests.filter(due_on__lt=today).count(),
-        "due_soon": requests.filter(due_on__gte=today, due_on__lte=today + datetime.timedelta(days=7)).count(),
+        "due_soon": requests.filter(
+            due_on__gte=today, due_on__lte=today + datetime.timedelta(days=DUE_SOON_DAYS)
+        ).count(),
     }

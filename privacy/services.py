@@ -19,7 +19,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from customers.models import Company, Contact
+from customers.models import Company, Contact, active_customer_q
 from customers.validators import phone_search_variant
 from privacy import retention
 from privacy.models import (
@@ -1093,7 +1093,7 @@ def marketing_audience(*, today: datetime.date | None = None):
     return (
         Contact.objects.exclude(email="")
         .filter(ended_on__isnull=True)
-        .filter(Q(company__relationship_end__isnull=True) | Q(company__relationship_end__gte=today))
+        .filter(active_customer_q(today, prefix="company__"))
         .exclude(pk__in=refused)
         .exclude(restricted_exists())
         .select_related("company")
