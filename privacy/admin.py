@@ -13,6 +13,7 @@ from django.utils.html import format_html
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
+from audit.admin import ReadOnlyAdminMixin
 from caracom_register.widgets import ValidatedAutocompleteMixin
 from customers.models import Contact
 from privacy import retention, services
@@ -280,7 +281,7 @@ REVIEW_LIST_LIMIT = 200
 
 
 @admin.register(PurgeRun)
-class PurgeRunAdmin(admin.ModelAdmin):
+class PurgeRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The purge's own record: read-only, for the privacy officer."""
 
     list_display = (
@@ -296,15 +297,6 @@ class PurgeRunAdmin(admin.ModelAdmin):
     )
     list_filter = ("outcome", "dry_run")
     change_list_template = "admin/privacy/purgerun/change_list.html"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_urls(self):
         review = self.admin_site.admin_view(self.retention_review_view)
@@ -880,17 +872,8 @@ class DataSubjectRequestAdmin(ValidatedAutocompleteMixin, admin.ModelAdmin):
         return response
 
 
-class ReadOnlyRecordAdmin(admin.ModelAdmin):
+class ReadOnlyRecordAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Changed only through the request's actions, so each change is tied to a request."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Consent)
