@@ -827,7 +827,7 @@ class DataSubjectRequestAdmin(ValidatedAutocompleteMixin, admin.ModelAdmin):
         if request.method == "POST" and dsr is not None:
             chosen = Contact.objects.filter(pk__in=[v for v in request.POST.getlist("contact") if v.isdigit()])
             try:
-                services.request_match(request=dsr, contacts=[*dsr.matched_contacts.all(), *chosen])
+                services.request_match_add(request=dsr, contacts=chosen)
             except ValidationError as exc:
                 messages.error(request, " ".join(exc.messages))
             else:

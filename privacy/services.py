@@ -499,6 +499,15 @@ def request_match(*, request: DataSubjectRequest, contacts) -> DataSubjectReques
 
 
 @transaction.atomic
+def request_match_add(*, request: DataSubjectRequest, contacts) -> DataSubjectRequest:
+    """Add contacts found by a subject lookup to those already matched to the request."""
+    request = _fresh(request)
+    _require_open(request, _("matched"))
+    request.matched_contacts.add(*contacts)
+    return request
+
+
+@transaction.atomic
 def request_verify_identity(*, request: DataSubjectRequest, method, by, note="") -> DataSubjectRequest:
     """Record how the requester proved who they are; nothing is disclosed or erased before this."""
     request = _fresh(request)
