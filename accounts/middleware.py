@@ -1,3 +1,4 @@
+import time
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -46,3 +47,35 @@ class TwoFactorRequiredMiddleware:
         if request.method == "GET":
             target += "?" + urlencode({"next": request.get_full_path()})
         return redirect(target)
+
+
+# The session key holding when the idle limit was last pushed ahead (seconds since the epoch).
+SESSION_REFRESHED_AT = "_caracom_refreshed_at"
+
+
+class SessionIdleRefreshMiddleware:
+    """Pushes a session's idle limit ahead at most once a minute (SESSION_REFRESH_SECONDS).
+
+    SESSION_SAVE_EVERY_REQUEST would do it on every request: an UPDATE of the
+    session row and a commit that waits for the disk, on every page a member of
+    staff opens. Refreshing once a minute makes the idle limit at most a minute
+    shorter than SESSION_IDLE_MINUTES, never longer. Sits just after
+    SessionMiddleware, so that the session it marks as changed is saved there.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is None or session.is_empty():
+            return response
+        refreshed_at = session.get(SESSION_REFRESHED_AT, 0)
+        # The cookie may name a session that has ended: then it is empty now, and stays so.
+        if session.is_empty():
+            return response
+        now = int(time.time())
+        if now - refreshed_at >= settings.SESSION_REFRESH_SECONDS:
+            session[SESSION_REFRESHED_AT] = now
+        return response

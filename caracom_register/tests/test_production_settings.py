@@ -70,4 +70,4 @@ def test_sessions_idle_out_after_thirty_minutes_unless_configured():
     assert setting("SESSION_COOKIE_AGE") == 30 * 60
     assert setting("SESSION_COOKIE_AGE", SESSION_IDLE_MINUTES="10") == 10 * 60
     assert setting("SESSION_EXPIRE_AT_BROWSER_CLOSE") is True
-    assert setting("SESSION_SAVE_EVERY_REQUEST") is True
+    assert "accounts.middleware.SessionIdleRefreshMiddleware" in setting("MIDDLEWARE")
