@@ -24,6 +24,7 @@ from audit.context import ANONYMOUS_ACTOR, FALLBACK_ACTOR, service_email
 from audit.models import SecurityEvent
 from audit.registry import audited_models
 from audit.services import access_record
+from caracom_register.changelist import FastRowsAdminMixin
 
 COUNT_CAP = 10_000
 
@@ -132,7 +133,7 @@ if admin.site.is_registered(LogEntry):
 
 
 @admin.register(LogEntry)
-class AuditLogEntryAdmin(ReadOnlyAdminMixin, IndexedSearchMixin, admin.ModelAdmin):
+class AuditLogEntryAdmin(FastRowsAdminMixin, ReadOnlyAdminMixin, IndexedSearchMixin, admin.ModelAdmin):
     list_display = ("timestamp", "action", "content_type", "object_pk", "object_repr", "actor_email", "changed_fields")
     # The history link adds ?object_pk=…, a plain field lookup the changelist applies itself.
     list_filter = ("action", ActorFilter, ModelFilter, PeriodFilter)
@@ -175,7 +176,7 @@ class AuditLogEntryAdmin(ReadOnlyAdminMixin, IndexedSearchMixin, admin.ModelAdmi
 
 
 @admin.register(SecurityEvent)
-class SecurityEventAdmin(ReadOnlyAdminMixin, IndexedSearchMixin, admin.ModelAdmin):
+class SecurityEventAdmin(FastRowsAdminMixin, ReadOnlyAdminMixin, IndexedSearchMixin, admin.ModelAdmin):
     list_display = ("timestamp", "kind", "email", "remote_addr")
     list_filter = ("kind", PeriodFilter)
     search_fields = ("email",)
