@@ -133,6 +133,20 @@ def test_contact_search_finds_a_phone_typed_in_local_form(staff_client):
     assert [c.last_name for c in response.context["cl"].result_list] == ["Found"]
 
 
+def test_contact_search_by_a_phone_number_finds_the_numbers_that_start_with_it(staff_client):
+    ContactFactory(phone="+358456393329", last_name="Found")
+    ContactFactory(phone="+358401234567", last_name="Other", email="0456393329@example.fi")
+    response = staff_client.get(reverse("admin:customers_contact_changelist"), {"q": "045 639"})
+    assert [c.last_name for c in response.context["cl"].result_list] == ["Found"]
+
+
+def test_contact_search_by_digits_that_are_no_phone_number_searches_the_other_fields(staff_client):
+    ContactFactory(email="matti.1975@example.fi", last_name="Found")
+    ContactFactory(last_name="Other")
+    response = staff_client.get(reverse("admin:customers_contact_changelist"), {"q": "1975"})
+    assert [c.last_name for c in response.context["cl"].result_list] == ["Found"]
+
+
 def test_contact_search_finds_by_company_name(staff_client):
     ContactFactory(company=CompanyFactory(name="Caracom Asiakas Oy"), last_name="Found")
     ContactFactory(last_name="Other")
