@@ -1,10 +1,9 @@
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import connections
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
-from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import format_html
@@ -145,25 +144,26 @@ RESTRICTED_MESSAGE = _(
 )
 
 
-class ContactInlineFormSet(BaseInlineFormSet):
-    def clean(self):
-        super().clean()
-        from privacy.selectors import active_restrictions
-
-        if self.instance.pk is None:
-            return
-        restricted = set(active_restrictions().filter(contact__company=self.instance).values_list("contact", flat=True))
-        for form in self.forms:
-            if form.instance.pk in restricted and form.has_changed():
-                raise ValidationError(RESTRICTED_MESSAGE)
-
-
 class ContactInline(admin.TabularInline):
+    """A company's contacts on its page: new ones are added here, existing ones are shown read-only.
+
+    An existing contact is changed or deleted on its own page, where the
+    restriction (GDPR Art. 18) and legal-hold rules apply and opening it is
+    logged as an access. Read-only rows render no form widgets: a company
+    with hundreds of contacts stays a quick page (an editable row costs eleven
+    widgets, each rendered through a template) and a small POST.
+    """
+
     model = Contact
-    formset = ContactInlineFormSet
     extra = 0
     show_change_link = True
     fields = ("first_name", "last_name", "title", "email", "phone", "legal_basis", "source", "ended_on")
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Company)

@@ -214,13 +214,9 @@ def test_staff_cannot_edit_a_restricted_contact(staff_client):
     assert contact.title == "Myyjä"
 
 
-def test_staff_cannot_change_a_restricted_contact_through_the_company_page(staff_client):
-    from privacy.tests.factories import ProcessingRestrictionFactory
-
-    contact = ContactFactory(title="Myyjä")
-    ProcessingRestrictionFactory(contact=contact)
+def existing_contact_post(contact, **changes):
     company = contact.company
-    data = {
+    return {
         "name": company.name,
         "business_id": company.business_id,
         "source": company.source,
@@ -242,12 +238,46 @@ def test_staff_cannot_change_a_restricted_contact_through_the_company_page(staff
         "contacts-0-phone": contact.phone,
         "contacts-0-legal_basis": contact.legal_basis,
         "contacts-0-source": contact.source,
+        **changes,
     }
-    response = staff_client.post(reverse("admin:customers_company_change", args=[company.pk]), data)
-    assert response.status_code == 200
-    assert "restricted (GDPR Art. 18)" in response.content.decode()
+
+
+def test_a_contact_already_on_a_company_page_is_not_changed_from_it(staff_client):
+    contact = ContactFactory(title="Myyjä")
+
+    staff_client.post(
+        reverse("admin:customers_company_change", args=[contact.company_id]),
+        existing_contact_post(contact, **{"contacts-0-title": "Changed"}),
+    )
+
     contact.refresh_from_db()
     assert contact.title == "Myyjä"
+
+
+def test_staff_cannot_change_a_restricted_contact_through_the_company_page(staff_client):
+    from privacy.tests.factories import ProcessingRestrictionFactory
+
+    contact = ContactFactory(title="Myyjä")
+    ProcessingRestrictionFactory(contact=contact)
+
+    staff_client.post(
+        reverse("admin:customers_company_change", args=[contact.company_id]),
+        existing_contact_post(contact, **{"contacts-0-title": "Changed"}),
+    )
+
+    contact.refresh_from_db()
+    assert contact.title == "Myyjä"
+
+
+def test_the_company_page_shows_its_contacts_with_a_link_to_each_contacts_own_page(staff_client):
+    contact = ContactFactory(last_name="Harjuhahto")
+
+    response = staff_client.get(reverse("admin:customers_company_change", args=[contact.company_id]))
+
+    content = response.content.decode()
+    assert "Harjuhahto" in content
+    assert 'name="contacts-0-last_name"' not in content
+    assert reverse("admin:customers_contact_change", args=[contact.pk]) in content
 
 
 def test_admin_history_of_a_company_names_its_inline_contacts_by_id_not_by_name(staff_client):
