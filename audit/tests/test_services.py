@@ -205,3 +205,25 @@ def test_keys_in_selects_the_same_rows_as_an_in_lookup(keys):
     field = "email" if keys == "other-strings" else "pk"
     expected = set(Contact.objects.filter(**{f"{field}__in": wanted}).values_list("pk", flat=True))
     assert set(Contact.objects.filter(keys_in(field, wanted)).values_list("pk", flat=True)) == expected
+
+
+def test_erasure_replaces_the_persons_name_in_djangos_admin_history_of_those_rows_only():
+    from django.contrib.admin.models import CHANGE
+    from django.contrib.admin.models import LogEntry as AdminLogEntry
+
+    from audit.services import erase_objects
+
+    erased, kept = ContactFactory.create_batch(2)
+    content_type = ContentType.objects.get_for_model(Contact)
+    user = UserFactory()
+    for contact in (erased, kept):
+        AdminLogEntry.objects.create(
+            user=user,
+            content_type=content_type,
+            object_id=str(contact.pk),
+            object_repr=f"{contact.first_name} {contact.last_name}",
+            action_flag=CHANGE,
+        )
+    erase_objects(model=Contact, pks=[erased.pk])
+    reprs = dict(AdminLogEntry.objects.values_list("object_id", "object_repr"))
+    assert reprs == {str(erased.pk): f"Contact #{erased.pk}", str(kept.pk): f"{kept.first_name} {kept.last_name}"}
