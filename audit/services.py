@@ -8,7 +8,7 @@ from auditlog.signals import accessed
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import DEFAULT_DB_ALIAS, connection, models, transaction
-from django.db.models import TextField, Value
+from django.db.models import F, Lookup, Q, TextField, Value
 from django.db.models.functions import Concat
 from django.utils import timezone
 
@@ -50,6 +50,43 @@ def _redact_changes(changes, personal_fields):
     return redacted
 
 
+class _AnyOf(Lookup):
+    """`column = ANY(%s)` with the keys as one array parameter (PostgreSQL)."""
+
+    lookup_name = "any_of"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} = ANY({rhs})", (*lhs_params, *rhs_params)
+
+
+def keys_in(field_path, keys):
+    """A filter for `field_path IN keys`, for batches of keys (`Model.objects.filter(keys_in("pk", pks))`).
+
+    On PostgreSQL the keys go as one array parameter: `IN (%s, %s, ...)` over a batch of a thousand
+    keys costs ~4 ms per statement (Django prepares each value, PostgreSQL parses each literal), and
+    the retention purge runs several such statements per batch.
+    """
+    keys = list(keys)
+    if connection.vendor != "postgresql" or not keys:
+        return Q(**{f"{field_path}__in": keys})
+    return _AnyOf(F(field_path), Value(_array_literal(keys)))
+
+
+def _array_literal(keys):
+    """Integer keys (or their text) as one array literal, '{1,2,3}', which PostgreSQL types from the column.
+
+    A list parameter becomes ARRAY[1, 2, 3], an expression per key: ~1.5 ms per thousand keys to parse,
+    against ~0.1 ms for the literal.
+    """
+    text = [str(key) for key in keys]
+    if not all(t.isascii() and t.isdigit() for t in text):
+        return keys
+    return "{" + ",".join(text) + "}"
+
+
 def entries_about(*, model, pks):
     """The audit entries about these rows of `model` (`pks` may be a list or a subquery)."""
     content_type = ContentType.objects.get_for_model(model)
@@ -81,12 +118,12 @@ def redact_entries_for(obj=None, *, model=None, pk=None, pks=None, batch_size=50
     if config is None:
         raise ValueError(f"{model._meta.label} is not an audited model; register it with audit.registry first.")
     personal = set(config.personal_fields)
-    entries = entries_about(model=model, pks=list(pks)).order_by("pk")
     redacted_at = timezone.now().isoformat()
-    if entries.db == DEFAULT_DB_ALIAS and connection.vendor == "postgresql":
+    if LogEntry.objects.db == DEFAULT_DB_ALIAS and connection.vendor == "postgresql":
         changed = _redact_in_database(model, [str(pk) for pk in pks], config, personal, redacted_at)
         _redact_admin_history(model, pks)
         return changed
+    entries = entries_about(model=model, pks=list(pks)).order_by("pk")
     changed = 0
     batch = []
     for entry in entries.iterator(chunk_size=batch_size):
@@ -108,29 +145,36 @@ def redact_entries_for(obj=None, *, model=None, pk=None, pks=None, batch_size=50
 # The same rewrite as _redact_changes(), in one UPDATE: a purge of a million
 # contacts rewrites millions of entries, and loading each into Python and
 # writing it back with bulk_update() (CASE WHEN per row) took ~10 ms per entry.
+# Only the model's personal keys are visited (`changes || {key: redacted value}`),
+# not every key of every entry, and a two-item [old, new] list (nearly every
+# value) is rewritten without unnesting it.
 _REDACT_SQL = """
 UPDATE {table} AS e SET
-    changes = CASE WHEN jsonb_typeof(e.changes) = 'object' THEN (
-        SELECT COALESCE(jsonb_object_agg(kv.key, CASE
-            WHEN NOT (kv.key = ANY(%(personal)s)) THEN kv.value
-            WHEN jsonb_typeof(kv.value) = 'object' AND kv.value->>'type' = 'm2m' THEN
-                jsonb_set(kv.value, '{{objects}}', COALESCE((
+    changes = CASE WHEN jsonb_typeof(e.changes) = 'object' AND e.changes ?| %(personal)s THEN e.changes || (
+        SELECT jsonb_object_agg(k, CASE
+            WHEN jsonb_typeof(e.changes->k) = 'array' THEN CASE
+                WHEN jsonb_array_length(e.changes->k) = 2 THEN jsonb_build_array(
+                    CASE WHEN e.changes->k->0 IN ('null'::jsonb, '""'::jsonb) THEN e.changes->k->0
+                         ELSE to_jsonb(%(redacted)s::text) END,
+                    CASE WHEN e.changes->k->1 IN ('null'::jsonb, '""'::jsonb) THEN e.changes->k->1
+                         ELSE to_jsonb(%(redacted)s::text) END)
+                ELSE (SELECT COALESCE(jsonb_agg(
+                          CASE WHEN item.value IN ('null'::jsonb, '""'::jsonb) THEN item.value
+                               ELSE to_jsonb(%(redacted)s::text) END ORDER BY item.n), '[]'::jsonb)
+                      FROM jsonb_array_elements(e.changes->k) WITH ORDINALITY AS item(value, n)) END
+            WHEN jsonb_typeof(e.changes->k) = 'object' AND e.changes->k->>'type' = 'm2m' THEN
+                jsonb_set(e.changes->k, '{{objects}}', COALESCE((
                     SELECT jsonb_agg(to_jsonb(%(redacted)s::text))
-                    FROM jsonb_array_elements(CASE WHEN jsonb_typeof(kv.value->'objects') = 'array'
-                                                   THEN kv.value->'objects' ELSE '[]'::jsonb END)), '[]'::jsonb))
-            WHEN jsonb_typeof(kv.value) = 'array' THEN (
-                SELECT COALESCE(jsonb_agg(CASE WHEN item.value IN ('null'::jsonb, '""'::jsonb) THEN item.value
-                                               ELSE to_jsonb(%(redacted)s::text) END ORDER BY item.n), '[]'::jsonb)
-                FROM jsonb_array_elements(kv.value) WITH ORDINALITY AS item(value, n))
+                    FROM jsonb_array_elements(CASE WHEN jsonb_typeof(e.changes->k->'objects') = 'array'
+                                                   THEN e.changes->k->'objects' ELSE '[]'::jsonb END)), '[]'::jsonb))
             ELSE to_jsonb(%(redacted)s::text)
-        END), '{{}}'::jsonb)
-        FROM jsonb_each(e.changes) AS kv) ELSE e.changes END,
+        END) FROM unnest(%(personal)s::text[]) AS k WHERE e.changes ? k) ELSE e.changes END,
     changes_text = '',
     serialized_data = NULL,
     object_repr = %(repr_prefix)s || e.object_pk,
     additional_data = CASE WHEN jsonb_typeof(e.additional_data) = 'object' THEN e.additional_data
                            ELSE '{{}}'::jsonb END || jsonb_build_object('redacted_at', %(redacted_at)s::text)
-WHERE e.content_type_id = %(content_type)s AND e.object_pk = ANY(%(object_pks)s)
+WHERE e.content_type_id = %(content_type)s AND e.object_pk = ANY(%(object_pks)s::text[])
 """
 
 
@@ -138,7 +182,7 @@ def _redact_in_database(model, object_pks, config, personal, redacted_at):
     statement = _REDACT_SQL.format(table=connection.ops.quote_name(LogEntry._meta.db_table))
     params = {
         "content_type": ContentType.objects.get_for_model(model).pk,
-        "object_pks": object_pks,
+        "object_pks": _array_literal(object_pks),
         "personal": sorted(personal),
         "redacted": REDACTED,
         # The prefix of AuditedModel.redacted_repr(pk): "Contact #" + pk.
@@ -159,7 +203,7 @@ def _redact_admin_history(model, pks):
 
     config = get_audited(model)
     rows = AdminLogEntry.objects.filter(
-        content_type=ContentType.objects.get_for_model(model), object_id__in=[str(pk) for pk in pks]
+        keys_in("object_id", [str(pk) for pk in pks]), content_type=ContentType.objects.get_for_model(model)
     )
     # redacted_repr(pk) is a fixed prefix and the id: one UPDATE for all rows.
     rows.update(object_repr=Concat(Value(config.redacted_repr("")), "object_id", output_field=TextField()))
@@ -184,11 +228,11 @@ def erase_objects(*, model, pks) -> int:
             fk_name = next(
                 f.name for f in relation.through._meta.get_fields() if f.is_relation and f.related_model is model
             )
-            links = relation.through._base_manager.filter(**{f"{fk_name}__in": pks})
+            links = relation.through._base_manager.filter(keys_in(fk_name, pks))
             links._raw_delete(DEFAULT_DB_ALIAS)  # audit: erasure
         elif relation.on_delete is models.CASCADE:
             dependants = list(
-                related._base_manager.filter(**{f"{relation.field.name}__in": pks}).values_list("pk", flat=True)
+                related._base_manager.filter(keys_in(relation.field.name, pks)).values_list("pk", flat=True)
             )
             redacted += erase_objects(model=related, pks=dependants)
         elif relation.on_delete is not models.PROTECT:
@@ -196,7 +240,7 @@ def erase_objects(*, model, pks) -> int:
                 f"{related._meta.label}.{relation.field.name} uses on_delete={relation.on_delete.__name__}; "
                 "erasure handles only CASCADE and PROTECT."
             )
-    model._base_manager.filter(pk__in=pks)._raw_delete(DEFAULT_DB_ALIAS)  # audit: erasure
+    model._base_manager.filter(keys_in("pk", pks))._raw_delete(DEFAULT_DB_ALIAS)  # audit: erasure
     return redacted
 
 

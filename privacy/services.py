@@ -4,6 +4,7 @@ purge (§ 9-10), and data subject requests (§ 11-12)."""
 import csv
 import datetime
 import io
+import itertools
 import json
 import logging
 import zipfile
@@ -154,6 +155,10 @@ logger = logging.getLogger(__name__)
 
 # Any fixed 64-bit number; all hosts running the purge must use the same one.
 PURGE_LOCK_KEY = 0x43415241_50555247  # "CARA" "PURG"
+# Rows per batch transaction. Each batch has a fixed cost (the rule re-checked, a statement per
+# dependant table, a commit); at 5,000 rows a batch of the benchmark's contacts holds its locks for
+# ~0.3 s, and the purge ran ~20% faster than at 1,000.
+PURGE_BATCH_SIZE = 5000
 
 
 class PurgeAlreadyRunning(Exception):
@@ -222,19 +227,58 @@ class _PurgeLock:
                 cursor.execute("SELECT pg_advisory_unlock(%s)", [PURGE_LOCK_KEY])
 
 
+def _candidate_batches(queryset_for, batch_size):
+    """The keys the rule selects, `batch_size` at a time, in key order, without holding them all in Python.
+
+    On PostgreSQL the selector runs once, through a server-side cursor (WITH HOLD outside a transaction,
+    so it survives the batches' commits): one pass over the table, like the set-based DELETE it is
+    measured against. Running it again per batch from the last key walked the contact-company join
+    from that key each time (~25 ms a batch, and the whole table for the first batch when the expired
+    rows are the newest). Elsewhere (SQLite, which gives a connection's queries no isolation from its
+    own writes) each batch asks again from the last key.
+    """
+    if connection.vendor == "postgresql":
+        keys = queryset_for().order_by("pk").values_list("pk", flat=True).iterator(chunk_size=batch_size)
+        # A cursor is planned for its first rows (cursor_tuple_fraction = 0.1), but this one is read to
+        # the end: the fast-start plan of expired_companies() took 0.4 s instead of 10 ms. The setting
+        # matters when the cursor is declared (the first fetch); reset at once (persistent connections).
+        with connection.cursor() as cursor:  # audit: read-only SQL (a planner setting, no data)
+            cursor.execute("SET cursor_tuple_fraction = 1")
+        try:
+            batch = list(itertools.islice(keys, batch_size))
+        finally:
+            with connection.cursor() as cursor:  # audit: read-only SQL (a planner setting, no data)
+                cursor.execute("RESET cursor_tuple_fraction")
+        while batch:
+            yield batch
+            batch = list(itertools.islice(keys, batch_size))
+        return
+    last_pk = 0
+    while batch := list(queryset_for().filter(pk__gt=last_pk).order_by("pk").values_list("pk", flat=True)[:batch_size]):
+        yield batch
+        last_pk = batch[-1]
+
+
 def _purge_in_batches(run, queryset_for, model, counter, batch_size):
     from audit import services as audit_services
+    from audit.services import keys_in
 
-    last_pk = 0
-    while True:
+    for candidates in _candidate_batches(queryset_for, batch_size):
         with transaction.atomic():
-            pks = list(queryset_for().filter(pk__gt=last_pk).order_by("pk").values_list("pk", flat=True)[:batch_size])
+            # The rule again, over these keys' range (an index range scan): a hold, an open request or a
+            # restriction added since the candidates were read keeps the row.
+            pks = list(
+                queryset_for()
+                .filter(pk__gte=candidates[0], pk__lte=candidates[-1])
+                .order_by("pk")
+                .values_list("pk", flat=True)
+            )
             if not pks:
-                return
+                continue
             # Closed requests about these people keep the proof of handling, not the person (open ones
             # keep their contacts out of the purge altogether).
             requests = (
-                list(DataSubjectRequest.objects.filter(matched_contacts__in=pks).values_list("pk", flat=True))
+                list(DataSubjectRequest.objects.filter(keys_in("matched_contacts", pks)).values_list("pk", flat=True))
                 if model is Contact
                 else []
             )
@@ -244,10 +288,9 @@ def _purge_in_batches(run, queryset_for, model, counter, batch_size):
             setattr(run, counter, getattr(run, counter) + len(pks))
             # The run's counts commit with the batch, so they always match what was done.
             run.save(update_fields=[counter, "audit_entries_redacted"])
-        last_pk = pks[-1]
 
 
-def retention_purge(*, as_of: datetime.date, dry_run: bool = False, batch_size: int = 1000) -> PurgeRun:
+def retention_purge(*, as_of: datetime.date, dry_run: bool = False, batch_size: int = PURGE_BATCH_SIZE) -> PurgeRun:
     """Remove what the privacy notice says must go as of `as_of`, and record the run.
 
     Contacts 24 months (RETENTION_MONTHS_AFTER_RELATIONSHIP) after their own end

@@ -27,3 +27,10 @@ def test_an_unfiltered_list_on_postgresql_uses_the_planner_estimate(postgres_onl
     with patch("audit.admin.COUNT_CAP", 2):
         assert EstimatedCountPaginator(LogEntry.objects.all(), 100).count == estimate
         assert EstimatedCountPaginator(LogEntry.objects.filter(action=LogEntry.Action.UPDATE), 100).count == 2
+
+
+def test_the_log_table_leaves_room_on_each_page_for_a_redacted_version_on_postgresql(postgres_only):
+    with connection.cursor() as cursor:  # audit: read-only SQL (introspection)
+        cursor.execute("SELECT reloptions FROM pg_class WHERE oid = %s::regclass", [LogEntry._meta.db_table])
+        options = cursor.fetchone()[0] or []
+    assert "fillfactor=50" in options

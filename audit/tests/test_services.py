@@ -146,10 +146,28 @@ def test_redaction_of_an_unaudited_model_is_refused():
         {"first_name": "Matti", "title": ["A", "B"]},
         {"email": {"type": "m2m", "operation": "add", "objects": ["a@b.example", "c@d.example"]}},
         {"email": {"type": "m2m", "operation": "add"}},
+        {"first_name": ["Matti", "", None], "last_name": ["Meikäläinen"], "phone": []},
+        {"email": [{"old": "a@b.example"}, ["c@d.example"], 0, False]},
+        {"first_name": None, "last_name": "", "city": {"not": "m2m"}, "title": 3},
+        {"legal_basis": [None, "contract"], "company": [None, 7]},
         {},
+        [None, "Matti"],
         None,
     ],
-    ids=["create", "blank-values-kept", "scalar", "m2m", "m2m-no-objects", "empty", "null"],
+    ids=[
+        "create",
+        "blank-values-kept",
+        "scalar",
+        "m2m",
+        "m2m-no-objects",
+        "lists-of-other-lengths",
+        "list-of-structures",
+        "other-scalars-and-objects",
+        "no-personal-field",
+        "empty",
+        "not-an-object",
+        "null",
+    ],
 )
 def test_redaction_in_the_database_matches_the_python_rewrite(postgres_only, changes):
     from audit.registry import get_audited
@@ -171,3 +189,41 @@ def test_redaction_in_the_database_matches_the_python_rewrite(postgres_only, cha
     assert entry.object_repr == f"Contact #{contact.pk}"
     assert entry.additional_data["system_context"] == {"process": "x"}
     assert "redacted_at" in entry.additional_data
+
+
+@pytest.mark.parametrize("keys", ["ints", "digit-strings", "other-strings", "none"])
+def test_keys_in_selects_the_same_rows_as_an_in_lookup(keys):
+    from audit.services import keys_in
+
+    contacts = ContactFactory.create_batch(3)
+    wanted = {
+        "ints": [contacts[0].pk, contacts[2].pk],
+        "digit-strings": [str(contacts[0].pk), str(contacts[2].pk)],
+        "other-strings": [contacts[0].email, "no-one@example.com"],
+        "none": [],
+    }[keys]
+    field = "email" if keys == "other-strings" else "pk"
+    expected = set(Contact.objects.filter(**{f"{field}__in": wanted}).values_list("pk", flat=True))
+    assert set(Contact.objects.filter(keys_in(field, wanted)).values_list("pk", flat=True)) == expected
+
+
+def test_erasure_replaces_the_persons_name_in_djangos_admin_history_of_those_rows_only():
+    from django.contrib.admin.models import CHANGE
+    from django.contrib.admin.models import LogEntry as AdminLogEntry
+
+    from audit.services import erase_objects
+
+    erased, kept = ContactFactory.create_batch(2)
+    content_type = ContentType.objects.get_for_model(Contact)
+    user = UserFactory()
+    for contact in (erased, kept):
+        AdminLogEntry.objects.create(
+            user=user,
+            content_type=content_type,
+            object_id=str(contact.pk),
+            object_repr=f"{contact.first_name} {contact.last_name}",
+            action_flag=CHANGE,
+        )
+    erase_objects(model=Contact, pks=[erased.pk])
+    reprs = dict(AdminLogEntry.objects.values_list("object_id", "object_repr"))
+    assert reprs == {str(erased.pk): f"Contact #{erased.pk}", str(kept.pk): f"{kept.first_name} {kept.last_name}"}

@@ -330,6 +330,34 @@ def test_failure_in_a_batch_keeps_earlier_batches_and_leaves_the_failed_one_unto
     assert not Contact.objects.filter(company=company).exists()
 
 
+def test_a_hold_placed_while_the_purge_runs_keeps_a_contact_of_a_later_batch(monkeypatch):
+    company = CompanyFactory()
+    _first, second = (ContactFactory(company=company, ended_on=months_before(AS_OF, 30)) for _ in range(2))
+    from audit import services as audit_services
+
+    real = audit_services.erase_objects
+
+    def hold_the_second_during_the_first_batch(**kwargs):
+        # Both were read as expired before the first batch; the hold comes after that.
+        Contact.objects.filter(pk=second.pk).update(legal_hold_until=AS_OF, legal_hold_reason="Court case")
+        return real(**kwargs)
+
+    monkeypatch.setattr(audit_services, "erase_objects", hold_the_second_during_the_first_batch)
+    purge("--batch-size", "1")
+    assert set(Contact.objects.values_list("pk", flat=True)) == {second.pk}
+    assert PurgeRun.objects.get().contacts_deleted == 1
+
+
+def test_the_purge_leaves_the_connections_planner_settings_as_it_found_them(postgres_only):
+    ContactFactory.create_batch(3, company=ended_company(25))
+    with connection.cursor() as cursor:  # audit: read-only SQL (a planner setting)
+        cursor.execute("SHOW cursor_tuple_fraction")
+        before = cursor.fetchone()[0]
+        purge("--batch-size", "2")
+        cursor.execute("SHOW cursor_tuple_fraction")
+        assert cursor.fetchone()[0] == before
+
+
 def test_second_concurrent_run_on_postgresql_exits_cleanly_without_deleting(postgres_only):
     import psycopg2
     from django.conf import settings as django_settings

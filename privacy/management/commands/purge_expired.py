@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from privacy.models import PurgeRun
-from privacy.services import retention_purge
+from privacy.services import PURGE_BATCH_SIZE, retention_purge
 
 
 def iso_date(value):
@@ -30,7 +30,11 @@ class Command(BaseCommand):
         parser.add_argument("--as-of", help="Apply the rules as of this date (YYYY-MM-DD); default today.")
         parser.add_argument("--dry-run", action="store_true", help="Report what would be removed; change nothing.")
         parser.add_argument("--json", action="store_true", help="Print one JSON object with the counts.")
-        parser.add_argument("--batch-size", default="1000", help="Rows per transaction (default 1000).")
+        parser.add_argument(
+            "--batch-size",
+            default=str(PURGE_BATCH_SIZE),
+            help=f"Rows per transaction (default {PURGE_BATCH_SIZE}).",
+        )
 
     def handle(self, *args, **options):
         # Every argument is checked before anything is touched.
