@@ -15,7 +15,7 @@ help:
 	@echo "make test   - run the test suite (SQLite; set DATABASE_URL for PostgreSQL)"
 	@echo "make lint   - ruff check and format check"
 	@echo "make bench  - the scale benchmark on PostgreSQL (1M contacts; see docs/benchmarks.md)"
-	@echo "make bench-small - the same at 1/100 scale, in about two minutes"
+	@echo "make bench-small - the same at 1/100 scale, in under a minute"
 
 python-version:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' 2>/dev/null || { \
