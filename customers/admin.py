@@ -12,6 +12,7 @@ from django.utils.text import smart_split, unescape_string_literal
 from django.utils.translation import gettext_lazy as _
 
 from audit.admin import COUNT_CAP, AccessLoggedAdminMixin, AuditHistoryLinkMixin, EstimatedCountPaginator
+from audit.services import keys_in
 from caracom_register.changelist import FastRowsAdminMixin
 from caracom_register.widgets import ValidatedAutocompleteMixin
 from customers import services
@@ -87,7 +88,7 @@ class LargeTablePaginator(EstimatedCountPaginator):
             top = self.count
         queryset = self.object_list
         if self._keys is not None:
-            return self._get_page(list(queryset.filter(pk__in=self._keys[bottom:top])), number, self)
+            return self._get_page(list(queryset.filter(keys_in("pk", self._keys[bottom:top]))), number, self)
         if bottom < self.deferred_join_from or connections[queryset.db].vendor != "postgresql":
             return self._get_page(queryset[bottom:top], number, self)
         pks = list(queryset.values_list("pk", flat=True)[bottom:top])
@@ -147,7 +148,7 @@ class IndexedSearchMixin:
             if len(keys) > self.related_search_limit:
                 condition |= Q(**{f"{path}__in": related.values("pk")})
             else:
-                condition |= Q(**{f"{path}__in": keys})
+                condition |= keys_in(path, keys)
         return condition
 
     def get_search_results(self, request, queryset, search_term):
