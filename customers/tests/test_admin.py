@@ -242,13 +242,17 @@ def existing_contact_post(contact, **changes):
     }
 
 
-def test_a_contact_already_on_a_company_page_is_not_changed_from_it(staff_client):
-    contact = ContactFactory(title="Myyjä")
-
-    staff_client.post(
+def retitle_from_company_page(client, contact):
+    client.post(
         reverse("admin:customers_company_change", args=[contact.company_id]),
         existing_contact_post(contact, **{"contacts-0-title": "Changed"}),
     )
+
+
+def test_a_contact_already_on_a_company_page_is_not_changed_from_it(staff_client):
+    contact = ContactFactory(title="Myyjä")
+
+    retitle_from_company_page(staff_client, contact)
 
     contact.refresh_from_db()
     assert contact.title == "Myyjä"
@@ -260,10 +264,7 @@ def test_staff_cannot_change_a_restricted_contact_through_the_company_page(staff
     contact = ContactFactory(title="Myyjä")
     ProcessingRestrictionFactory(contact=contact)
 
-    staff_client.post(
-        reverse("admin:customers_company_change", args=[contact.company_id]),
-        existing_contact_post(contact, **{"contacts-0-title": "Changed"}),
-    )
+    retitle_from_company_page(staff_client, contact)
 
     contact.refresh_from_db()
     assert contact.title == "Myyjä"
