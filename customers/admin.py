@@ -12,8 +12,8 @@ from django.utils.text import smart_split, unescape_string_literal
 from django.utils.translation import gettext_lazy as _
 
 from audit.admin import COUNT_CAP, AccessLoggedAdminMixin, AuditHistoryLinkMixin, EstimatedCountPaginator
-from audit.services import keys_in
 from caracom_register.changelist import FastRowsAdminMixin
+from caracom_register.queries import keys_in
 from caracom_register.widgets import ValidatedAutocompleteMixin
 from customers import services
 from customers.models import Company, Contact, active_customer_q
@@ -141,8 +141,10 @@ class IndexedSearchMixin:
             if not path or "__" in path:
                 condition |= Q(**{f"{name}__icontains": word})
                 continue
-            related = self.model._meta.get_field(path).related_model._default_manager.filter(
-                **{f"{column}__icontains": word}
+            related = (
+                self.model._meta.get_field(path)
+                .related_model._default_manager.filter(**{f"{column}__icontains": word})
+                .order_by()
             )
             keys = list(related.values_list("pk", flat=True)[: self.related_search_limit + 1])
             if len(keys) > self.related_search_limit:

@@ -20,6 +20,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from caracom_register.queries import keys_in
 from customers.models import Company, Contact, active_customer_q
 from customers.validators import phone_search_variant
 from privacy import retention
@@ -261,7 +262,6 @@ def _candidate_batches(queryset_for, batch_size):
 
 def _purge_in_batches(run, queryset_for, model, counter, batch_size):
     from audit import services as audit_services
-    from audit.services import keys_in
 
     for candidates in _candidate_batches(queryset_for, batch_size):
         with transaction.atomic():

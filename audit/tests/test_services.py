@@ -191,22 +191,6 @@ def test_redaction_in_the_database_matches_the_python_rewrite(postgres_only, cha
     assert "redacted_at" in entry.additional_data
 
 
-@pytest.mark.parametrize("keys", ["ints", "digit-strings", "other-strings", "none"])
-def test_keys_in_selects_the_same_rows_as_an_in_lookup(keys):
-    from audit.services import keys_in
-
-    contacts = ContactFactory.create_batch(3)
-    wanted = {
-        "ints": [contacts[0].pk, contacts[2].pk],
-        "digit-strings": [str(contacts[0].pk), str(contacts[2].pk)],
-        "other-strings": [contacts[0].email, "no-one@example.com"],
-        "none": [],
-    }[keys]
-    field = "email" if keys == "other-strings" else "pk"
-    expected = set(Contact.objects.filter(**{f"{field}__in": wanted}).values_list("pk", flat=True))
-    assert set(Contact.objects.filter(keys_in(field, wanted)).values_list("pk", flat=True)) == expected
-
-
 def test_erasure_replaces_the_persons_name_in_djangos_admin_history_of_those_rows_only():
     from django.contrib.admin.models import CHANGE
     from django.contrib.admin.models import LogEntry as AdminLogEntry
