@@ -11,30 +11,9 @@ from accounts.tests.factories import TEST_PASSWORD, SuperuserFactory, sign_in_ve
 from audit.context import system_actor
 from customers import services
 from customers.models import Company
-from customers.tests.factories import CompanyFactory
+from customers.tests.factories import CompanyFactory, company_post_data
 
 pytestmark = pytest.mark.django_db
-
-
-def company_post_data(company, **changes):
-    data = {
-        "name": company.name,
-        "business_id": company.business_id,
-        "source": company.source,
-        "street_address": company.street_address,
-        "postal_code": company.postal_code,
-        "city": company.city,
-        "country": company.country,
-        "relationship_start": company.relationship_start.isoformat(),
-        "relationship_end": "",
-        "legal_hold_until": "",
-        "legal_hold_reason": "",
-        "contacts-TOTAL_FORMS": "0",
-        "contacts-INITIAL_FORMS": "0",
-        "contacts-MIN_NUM_FORMS": "0",
-        "contacts-MAX_NUM_FORMS": "1000",
-    }
-    return data | changes
 
 
 @pytest.fixture

@@ -69,7 +69,7 @@ def test_a_rolled_back_bulk_update_leaves_no_entries(entries_for):
 
 
 def test_a_committed_admin_change_has_its_entry(client, entries_for):
-    from audit.tests.test_actor import company_post_data
+    from customers.tests.factories import company_post_data
 
     company = CompanyFactory(city="Oulu")
     sign_in_verified(client, SuperuserFactory())

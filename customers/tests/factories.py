@@ -47,3 +47,25 @@ class ContactFactory(factory.django.DjangoModelFactory):
     country = "FI"
     legal_basis = LegalBasis.LEGITIMATE_INTEREST
     source = Source.DATA_SUBJECT
+
+
+def company_post_data(company, **changes):
+    """The admin form of a company's change page as saved unchanged, with `changes` on top."""
+    data = {
+        "name": company.name,
+        "business_id": company.business_id,
+        "source": company.source,
+        "street_address": company.street_address,
+        "postal_code": company.postal_code,
+        "city": company.city,
+        "country": company.country,
+        "relationship_start": company.relationship_start.isoformat(),
+        "relationship_end": "",
+        "legal_hold_until": "",
+        "legal_hold_reason": "",
+        "contacts-TOTAL_FORMS": "0",
+        "contacts-INITIAL_FORMS": "0",
+        "contacts-MIN_NUM_FORMS": "0",
+        "contacts-MAX_NUM_FORMS": "1000",
+    }
+    return data | changes

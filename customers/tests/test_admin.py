@@ -3,7 +3,7 @@ from django.urls import reverse
 
 from accounts.tests.factories import TEST_PASSWORD, PrivacyOfficerFactory, StaffUserFactory, sign_in_verified
 from customers.models import Company, Contact
-from customers.tests.factories import CompanyFactory, ContactFactory
+from customers.tests.factories import CompanyFactory, ContactFactory, company_post_data
 
 pytestmark = pytest.mark.django_db
 
@@ -215,31 +215,23 @@ def test_staff_cannot_edit_a_restricted_contact(staff_client):
 
 
 def existing_contact_post(contact, **changes):
-    company = contact.company
-    return {
-        "name": company.name,
-        "business_id": company.business_id,
-        "source": company.source,
-        "street_address": company.street_address,
-        "postal_code": company.postal_code,
-        "city": company.city,
-        "country": company.country,
-        "relationship_start": company.relationship_start.isoformat(),
-        "contacts-TOTAL_FORMS": "1",
-        "contacts-INITIAL_FORMS": "1",
-        "contacts-MIN_NUM_FORMS": "0",
-        "contacts-MAX_NUM_FORMS": "1000",
-        "contacts-0-id": contact.pk,
-        "contacts-0-company": company.pk,
-        "contacts-0-first_name": contact.first_name,
-        "contacts-0-last_name": contact.last_name,
-        "contacts-0-title": "Changed",
-        "contacts-0-email": contact.email,
-        "contacts-0-phone": contact.phone,
-        "contacts-0-legal_basis": contact.legal_basis,
-        "contacts-0-source": contact.source,
-        **changes,
-    }
+    return company_post_data(
+        contact.company,
+        **{
+            "contacts-TOTAL_FORMS": "1",
+            "contacts-INITIAL_FORMS": "1",
+            "contacts-0-id": contact.pk,
+            "contacts-0-company": contact.company_id,
+            "contacts-0-first_name": contact.first_name,
+            "contacts-0-last_name": contact.last_name,
+            "contacts-0-title": contact.title,
+            "contacts-0-email": contact.email,
+            "contacts-0-phone": contact.phone,
+            "contacts-0-legal_basis": contact.legal_basis,
+            "contacts-0-source": contact.source,
+            **changes,
+        },
+    )
 
 
 def retitle_from_company_page(client, contact):
