@@ -1,7 +1,6 @@
 """Business rules of the privacy notice: which version is in force, publishing, new drafts, the retention
 purge (§ 9-10), and data subject requests (§ 11-12)."""
 
-import csv
 import datetime
 import io
 import itertools
@@ -21,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from caracom_register.queries import keys_in
+from caracom_register.spreadsheet import SafeCsvWriter
 from customers.models import Company, Contact, active_customer_q
 from customers.validators import phone_search_variant
 from privacy import retention
@@ -782,7 +782,7 @@ def _contact_record(contact, notice, language):
 
 def _export_csv(records):
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = SafeCsvWriter(out)
     writer.writerow(
         ["contact_id", "company_name", "company_business_id", *Contact.PERSONAL_DATA_FIELDS, *CSV_EXTRA_COLUMNS]
     )
@@ -1155,7 +1155,7 @@ def marketing_audience(*, today: datetime.date | None = None):
 
 def marketing_audience_csv(*, today: datetime.date | None = None) -> str:
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = SafeCsvWriter(out)
     writer.writerow(MARKETING_CSV_COLUMNS)
     for contact in marketing_audience(today=today).iterator(chunk_size=2000):
         writer.writerow([contact.email, contact.first_name, contact.last_name, contact.company.name])
