@@ -4,9 +4,10 @@ from django.db.models import Q
 from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_countries.fields import Country, CountryField
 
 from audit.querysets import AuditedManager
-from customers.validators import normalize_phone, validate_business_id, validate_country_code
+from customers.validators import normalize_phone, validate_business_id, validate_postal_code
 
 
 class Source(models.TextChoices):
@@ -45,7 +46,18 @@ class PersonalDataModel(models.Model):
         abstract = True
 
     def personal_data(self):
-        return {name: getattr(self, name) for name in self.PERSONAL_DATA_FIELDS}
+        # A country field reads as a Country object; its stored code is the value.
+        return {
+            name: value.code if isinstance(value := getattr(self, name), Country) else value
+            for name in self.PERSONAL_DATA_FIELDS
+        }
+
+    def clean_postal_code(self):
+        """The postal code follows its country's rule (customers.validators.POSTAL_CODE_RULES)."""
+        try:
+            validate_postal_code(self.postal_code, str(self.country or ""))
+        except ValidationError as exc:
+            raise ValidationError({"postal_code": exc.error_list}) from None
 
 
 class LegalHoldMixin(models.Model):
@@ -87,18 +99,12 @@ class Company(PersonalDataModel, LegalHoldMixin):
         max_length=9,
         blank=True,
         validators=[validate_business_id],
-        help_text=_("Finnish business ID (Y-tunnus), e.g. 1234567-8. Optional."),
+        help_text=_("Finnish business ID (Y-tunnus), e.g. 1234567-1. Optional."),
     )
     street_address = models.CharField(_("street address"), max_length=200, blank=True)
     postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
     city = models.CharField(_("city"), max_length=100, blank=True)
-    country = models.CharField(
-        _("country"),
-        max_length=2,
-        default="FI",
-        validators=[validate_country_code],
-        help_text=_("ISO 3166-1 alpha-2 code, e.g. FI."),
-    )
+    country = CountryField(_("country"), default="FI")
     relationship_start = models.DateField(_("customer relationship started"), default=timezone.localdate)
     relationship_end = models.DateField(
         _("customer relationship ended"),
@@ -137,7 +143,7 @@ class Company(PersonalDataModel, LegalHoldMixin):
 
     def clean(self):
         super().clean()
-        self.country = (self.country or "").upper()
+        self.country = str(self.country or "").strip().upper()
         if self.relationship_start and self.relationship_end and self.relationship_end < self.relationship_start:
             raise ValidationError(
                 {
@@ -146,6 +152,7 @@ class Company(PersonalDataModel, LegalHoldMixin):
                 }
             )
         self.clean_legal_hold()
+        self.clean_postal_code()
         if self.business_id and Company.objects.filter(business_id=self.business_id).exclude(pk=self.pk).exists():
             # Said on the field (the database constraint would only say it for the whole form).
             raise ValidationError(
@@ -189,7 +196,7 @@ class Contact(PersonalDataModel, LegalHoldMixin):
     street_address = models.CharField(_("street address"), max_length=200, blank=True)
     postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
     city = models.CharField(_("city"), max_length=100, blank=True)
-    country = models.CharField(_("country"), max_length=2, default="FI", validators=[validate_country_code])
+    country = CountryField(_("country"), default="FI")
     legal_basis = models.CharField(
         _("legal basis"), max_length=30, choices=LegalBasis.choices, default=LegalBasis.LEGITIMATE_INTEREST
     )
@@ -240,9 +247,10 @@ class Contact(PersonalDataModel, LegalHoldMixin):
         # upper-case email are stored (and compared for duplicates) in one form.
         errors = {}
         self.email = (self.email or "").strip().lower()
-        self.country = (self.country or "").strip().upper()
+        country = str(self.country or "").strip().upper()
+        self.country = country
         try:
-            self.phone = normalize_phone(self.phone, region=self.country if len(self.country) == 2 else "FI")
+            self.phone = normalize_phone(self.phone, region=country if len(country) == 2 else "FI")
         except ValidationError as exc:
             errors["phone"] = exc.error_list
         try:
@@ -262,6 +270,7 @@ class Contact(PersonalDataModel, LegalHoldMixin):
                 }
             )
         self.clean_legal_hold()
+        self.clean_postal_code()
         if (
             self.email
             and self.company_id
