@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -282,3 +283,27 @@ class Contact(PersonalDataModel, LegalHoldMixin):
                     % {"value": self.email}
                 }
             )
+
+
+class ContactImport(models.Model):
+    """One contact list brought in from a file: who, when, which file and how many rows; no personal data."""
+
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("imported by"), on_delete=models.PROTECT, related_name="+"
+    )
+    imported_at = models.DateTimeField(_("imported at"), default=timezone.now)
+    file_name = models.CharField(_("file name"), max_length=255)
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices)
+    rows = models.PositiveIntegerField(_("rows"), default=0)
+    contacts_created = models.PositiveIntegerField(_("contacts created"), default=0)
+    contacts_updated = models.PositiveIntegerField(_("contacts updated"), default=0)
+    contacts_unchanged = models.PositiveIntegerField(_("contacts unchanged"), default=0)
+    companies_created = models.PositiveIntegerField(_("companies created"), default=0)
+
+    class Meta:
+        verbose_name = _("contact import")
+        verbose_name_plural = _("contact imports")
+        ordering = ["-imported_at", "-id"]
+
+    def __str__(self):
+        return _("Import #%(id)s") % {"id": self.pk}
