@@ -36,6 +36,10 @@ class PrivacyConfig(AppConfig):
         from privacy import checks  # noqa: F401  (registers the system checks)
 
         register_audit()
+        from customers.merge_guards import register_merge_guard
+        from privacy.services.merging import contact_merge_privacy_refusal, contact_privacy_records_move
+
+        register_merge_guard(refusal=contact_merge_privacy_refusal, mover=contact_privacy_records_move)
         from auditlog.models import LogEntry
         from django.db.models.signals import pre_save
 
