@@ -64,6 +64,7 @@ class MergeForm(forms.Form):
                 choices=[(KEEP, keep_value or "–"), (OTHER, other_value or "–")],
                 widget=forms.RadioSelect,
                 initial=initial,
+                required=False,
             )
             self._values.append((field.verbose_name, name, keep_value, other_value))
 
@@ -140,7 +141,9 @@ class DuplicatesAdminMixin:
         refusal = contact_merge_refusal(other)
         if request.method == "POST" and refusal is None and form.is_valid():
             try:
-                kept = contacts_merge(keep=keep, merge_away=other, choices=form.cleaned_data)
+                kept = contacts_merge(
+                    keep=keep, merge_away=other, choices={k: v for k, v in form.cleaned_data.items() if v}
+                )
             except ValidationError as exc:
                 for message in exc.messages:
                     form.add_error(None, message)
