@@ -1,7 +1,7 @@
 import json
 
 from django.core.management.base import BaseCommand
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from customers.duplicates import duplicate_pairs
 
@@ -21,4 +21,7 @@ class Command(BaseCommand):
             return
         for pair in pairs:
             self.stdout.write(f"#{pair.first_id} #{pair.second_id}: {'; '.join(pair.reason_labels)}")
-        self.stdout.write(_("%(count)s possible duplicate pairs.") % {"count": len(pairs)})
+        self.stdout.write(
+            ngettext("%(count)s possible duplicate pair.", "%(count)s possible duplicate pairs.", len(pairs))
+            % {"count": len(pairs)}
+        )

@@ -3,6 +3,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from audit.context import user_actor
 from customers.import_files import ImportFileError
@@ -58,7 +59,12 @@ class Command(BaseCommand):
             errors = exc.errors if isinstance(exc, ImportFileError) else exc.report.errors
             for line in errors:
                 self.stderr.write(line)
-            raise CommandError(_("Nothing was imported: %(count)s errors.") % {"count": len(errors)}) from None
+            raise CommandError(
+                ngettext(
+                    "Nothing was imported: %(count)s error.", "Nothing was imported: %(count)s errors.", len(errors)
+                )
+                % {"count": len(errors)}
+            ) from None
         prefix = _("Dry run, nothing changed: would create") if report.dry_run else _("Imported: created")
         self.stdout.write(
             _("%(prefix)s %(created)s, update %(updated)s, leave %(unchanged)s unchanged; %(companies)s new companies.")
