@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -26,7 +27,9 @@ class ImportUploadForm(forms.Form):
         label=gettext_lazy("File"),
         help_text=gettext_lazy("CSV (separated by ; or ,) or Excel workbook (XLSX); the first row names the columns."),
     )
-    source = forms.ChoiceField(label=gettext_lazy("source"), choices=Source.choices, initial=Source.CUSTOMER_COMPANY)
+    source = forms.ChoiceField(
+        label=capfirst(gettext_lazy("source")), choices=Source.choices, initial=Source.CUSTOMER_COMPANY
+    )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
