@@ -3,6 +3,7 @@
 import base64
 
 import pytest
+from auditlog.models import LogEntry
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.tests.factories import PrivacyOfficerFactory, UserFactory, sign_in_verified
@@ -41,6 +42,8 @@ def test_confirming_the_preview_imports_as_the_signed_in_user(signed_in_staff, s
     assert response.status_code == 302
     assert Contact.objects.count() == 2
     assert ContactImport.objects.get().imported_by == staff_user
+    entries = LogEntry.objects.filter(content_type__model="contact", action=LogEntry.Action.CREATE)
+    assert set(entries.values_list("actor_email", flat=True)) == {staff_user.email}
 
 
 def test_the_errors_are_listed_by_row_and_nothing_is_imported(signed_in_staff):
