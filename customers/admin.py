@@ -19,8 +19,8 @@ from customers import services
 from customers.admin_bulk import mark_contacts_ended, mark_relationships_ended
 from customers.admin_duplicates import DuplicatesAdminMixin
 from customers.admin_export import ListExportAdminMixin
-from customers.admin_import import ContactImportAdminMixin
-from customers.models import Company, Contact, active_customer_q
+from customers.admin_import import ContactImportAdmin, ContactImportAdminMixin
+from customers.models import Company, Contact, ContactImport, active_customer_q
 from customers.validators import phone_search_variant
 
 LEGAL_HOLD_FIELDS = ("legal_hold_until", "legal_hold_reason")
@@ -394,3 +394,6 @@ class ContactAdmin(
 
     def delete_model(self, request, obj):
         services.contact_delete(contact=obj)
+
+
+admin.site.register(ContactImport, ContactImportAdmin)

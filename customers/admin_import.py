@@ -4,7 +4,7 @@ import base64
 import binascii
 
 from django import forms
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -126,3 +126,30 @@ class ContactImportAdminMixin:
             context["errors"] = exc.report.errors
             context["row_count"] = exc.report.rows
         return None
+
+
+class ContactImportAdmin(admin.ModelAdmin):
+    """The record of each import, read-only: who, when, which file, what it did (no personal data)."""
+
+    list_display = (
+        "imported_at",
+        "imported_by",
+        "file_name",
+        "source",
+        "rows",
+        "contacts_created",
+        "contacts_updated",
+        "contacts_unchanged",
+        "companies_created",
+    )
+    list_filter = ("source",)
+    list_select_related = ("imported_by",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -75,3 +75,10 @@ def test_a_user_without_the_contact_permissions_may_not_import(client):
     user = UserFactory(is_staff=True)
     sign_in_verified(client, user)
     assert client.get(URL).status_code == 403
+
+
+def test_the_import_records_are_listed_read_only_for_staff(signed_in_staff, staff_user):
+    ContactImport.objects.create(imported_by=staff_user, file_name="lista.csv", source="customer_company", rows=3)
+    response = signed_in_staff.get("/admin/customers/contactimport/")
+    assert "lista.csv" in response.content.decode()
+    assert signed_in_staff.get("/admin/customers/contactimport/add/").status_code == 403
