@@ -150,7 +150,9 @@ class _Planner:
         if key not in self.new_companies:
             company = Company(name=name, business_id=business_id, source=self.source)
             try:
-                company.full_clean()
+                # Company.clean() checks the business ID's uniqueness itself (naming the field); the constraint's
+                # own check would cost a query for its condition even for a company without a business ID.
+                company.full_clean(validate_constraints=False)
             except ValidationError as exc:
                 _errors_of(number, exc, self.sheet, self.errors)
                 return None, None
