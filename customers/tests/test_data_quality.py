@@ -1,6 +1,9 @@
 """Phone, postal code, country and business ID rules: bad values are refused with the field named."""
 
+import importlib
+
 import pytest
+from django.apps import apps
 from django.core.exceptions import ValidationError
 
 from customers import services
@@ -81,3 +84,14 @@ def test_the_business_id_help_texts_example_is_a_valid_business_id():
 def test_the_country_of_a_contact_reads_as_its_code_in_personal_data():
     contact = ContactFactory(country="SE", postal_code="")
     assert contact.personal_data()["country"] == "SE"
+
+
+def test_the_country_migration_turns_typed_values_into_codes_and_keeps_unknown_ones():
+    migration = importlib.import_module("customers.migrations.0005_country_choice_and_postal_codes")
+    lower, alias, unknown = ContactFactory(), ContactFactory(), ContactFactory()
+    Contact.objects.filter(pk=lower.pk).update(country="se")
+    Contact.objects.filter(pk=alias.pk).update(country="UK")
+    Contact.objects.filter(pk=unknown.pk).update(country="QQ")
+    migration.normalise_countries(apps, None)
+    codes = dict(Contact.objects.values_list("pk", "country"))
+    assert (codes[lower.pk], codes[alias.pk], codes[unknown.pk]) == ("SE", "GB", "QQ")
