@@ -199,8 +199,11 @@ class _Planner:
                 setattr(contact, name, value)
             exclude = None
         if company.pk is not None:
-            # The company was just read from the register: checking that it exists again would cost a query a row.
+            # The company was just read from the register, with every contact of it: checking that it exists and
+            # that no other contact of it has this email (Contact.clean) would cost two queries a row, for answers
+            # the planner already has (a row with a known email *is* that contact).
             exclude = ["company"]
+            contact._state.email_unique_checked = True
         try:
             # The (company, email) constraint is what Contact.clean() checks too, with the field named in the message.
             contact.full_clean(exclude=exclude, validate_constraints=False)

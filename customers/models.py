@@ -300,6 +300,7 @@ class Contact(PersonalDataModel, LegalHoldMixin):
         if (
             self.email
             and self.company_id
+            and not self._state.__dict__.get("email_unique_checked")
             and Contact.objects.filter(company_id=self.company_id, email=self.email).exclude(pk=self.pk).exists()
         ):
             raise ValidationError(
