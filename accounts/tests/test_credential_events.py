@@ -223,3 +223,16 @@ def test_clearing_a_lockout_is_recorded_with_the_officer_and_the_account(client)
     assert not AccessAttempt.objects.filter(pk=attempt.pk).exists()
     event = the_only_event(Kind.LOCKOUT_CLEARED)
     assert (event.user, event.email, event.actor, event.remote_addr) == (locked, locked.email, officer, OFFICE)
+
+
+def test_the_security_events_page_shows_who_changed_whose_credentials(client):
+    officer, colleague = PrivacyOfficerFactory(), StaffUserFactory()
+    device = TOTPDeviceFactory(user=colleague)
+    sign_in_verified(client, officer)
+    client.post(reverse("admin:otp_totp_totpdevice_delete", args=[device.pk]), {"post": "yes"})
+
+    page = client.get(reverse("admin:audit_securityevent_changelist"), {"kind": "2fa_removed"}).content.decode()
+
+    assert "Second factor removed" in page
+    assert "Authenticator app" in page
+    assert colleague.email in page and officer.email in page
