@@ -20,7 +20,9 @@ class AccountsConfig(AppConfig):
             checks,  # noqa: F401  (registers the system checks)
             credential_events,
         )
+        from accounts.audit_trail import register_audit_trail
 
+        register_audit_trail()
         credential_events.connect()
 
         # Runs after every app's permissions exist, so roles pick up new models.
