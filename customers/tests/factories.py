@@ -1,6 +1,7 @@
 import datetime
 
 import factory
+from django.utils import timezone
 
 from customers.models import Company, Contact, LegalBasis, Source
 
@@ -69,3 +70,20 @@ def company_post_data(company, **changes):
         "contacts-MAX_NUM_FORMS": "1000",
     }
     return data | changes
+
+
+class PublicRegisterCheckFactory(factory.django.DjangoModelFactory):
+    """What the trade register answered about a company, as stored by a fetch or the sync."""
+
+    class Meta:
+        model = "customers.PublicRegisterCheck"
+
+    company = factory.SubFactory(CompanyFactory)
+    business_id = factory.SelfAttribute("company.business_id")
+    checked_at = factory.LazyFunction(timezone.now)
+    status = "registered"
+    name = factory.SelfAttribute("company.name")
+    street_address = factory.SelfAttribute("company.street_address")
+    postal_code = factory.SelfAttribute("company.postal_code")
+    city = factory.SelfAttribute("company.city")
+    country = "FI"
