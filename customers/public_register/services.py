@@ -6,7 +6,6 @@ audited like any edit: with the signed-in user as actor from the company page, w
 """
 
 import datetime
-import logging
 import time
 from dataclasses import dataclass, field
 
@@ -24,8 +23,6 @@ from customers.public_register.client import PublicRegisterClient, PublicRegiste
 from customers.public_register.models import FLAGGED_STATUSES, PublicRegisterCheck, RegisterStatus
 from customers.services import company_update
 from customers.validators import validate_business_id
-
-logger = logging.getLogger(__name__)
 
 SYNC_ACTOR = "public-register-sync"
 # Any fixed 64-bit number; every host running the sync uses the same one.
@@ -294,7 +291,6 @@ def public_register_sync(
                         for pk, result in answered:
                             _apply(report, options, pk, result, now)
                     if report.error:
-                        logger.error("sync_public_register stopped: %s", report.error)
                         break
         finally:
             if own_client:
