@@ -4,12 +4,13 @@ import datetime
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -154,7 +155,7 @@ class PublicRegisterAdminMixin:
                         fetched_at=accept_form.cleaned_data["fetched_at"],
                     )
                 except ValidationError as exc:
-                    accept_form.add_error(None, exc)
+                    accept_form.add_error(None, _labelled_messages(exc))
                 else:
                     messages.success(request, _("The details you chose were saved from the trade register."))
                     return HttpResponseRedirect(reverse("admin:customers_company_change", args=[company.pk]))
@@ -172,6 +173,20 @@ class PublicRegisterAdminMixin:
             "attribution": ATTRIBUTION,
         }
         return TemplateResponse(request, "admin/customers/company/public_register.html", context)
+
+
+def _labelled_messages(error):
+    """A ValidationError's messages, each company field's named by its label (the form has no such fields)."""
+    if not hasattr(error, "error_dict"):
+        return error.messages
+    messages_ = []
+    for name, errors in error.message_dict.items():
+        try:
+            label = f"{capfirst(Company._meta.get_field(name).verbose_name)}: "
+        except FieldDoesNotExist:
+            label = ""
+        messages_.extend(f"{label}{message}" for message in errors)
+    return messages_
 
 
 def _date(value):

@@ -1,10 +1,12 @@
 """The trade register on the company pages, through the admin: fetch, compare, accept field by field, review."""
 
 import datetime
+from io import StringIO
 
 import pytest
 from auditlog.models import LogEntry
 from django.contrib.auth.models import Permission
+from django.core.management import call_command
 from django.urls import reverse
 
 from accounts.tests.factories import PrivacyOfficerFactory, StaffUserFactory, UserFactory, sign_in_verified
@@ -191,3 +193,26 @@ def test_the_review_filter_and_the_fetch_page_are_in_finnish(staff, ours, regist
     page = staff.get(page_url(ours), headers={"accept-language": "fi"}).content.decode()
     assert "Hae kaupparekisteristä" in page
     assert "Lähde: Patentti- ja rekisterihallitus (PRH)" in page
+
+
+def test_a_proposal_of_the_nightly_sync_is_accepted_by_a_person_as_actor(staff, ours, register_api, settings):
+    settings.PUBLIC_REGISTER_SYNC_MODE = "propose"
+    serve(register_api, ours.business_id, answer(company(ours.business_id)))
+    call_command("sync_public_register", stdout=StringIO())
+    change_page = staff.get(reverse("admin:customers_company_change", args=[ours.pk])).content.decode()
+    assert "The trade register has 4 different details to review." in change_page
+    accept(staff, ours, "name")
+    assert LogEntry.objects.get_for_object(ours).get(action=LogEntry.Action.UPDATE).actor_email == staff.user.email
+    assert Company.objects.get(pk=ours.pk).name == "Esimerkkivienti Oy"
+
+
+def test_accepting_a_business_id_another_company_has_is_refused_and_changes_nothing(staff, register_api):
+    CompanyFactory(business_id="0112038-9")
+    ours = CompanyFactory(business_id="", name="Esimerkkivienti")
+    serve(register_api, "0112038-9", answer(company("0112038-9")))
+    fetch(staff, ours, business_id="0112038-9")
+    response = accept(staff, ours, "business_id", "name")
+    assert response.status_code == 200
+    assert "Business ID: Another company already has the business ID “0112038-9”." in response.content.decode()
+    ours.refresh_from_db()
+    assert (ours.business_id, ours.name, ours.source) == ("", "Esimerkkivienti", Source.CUSTOMER_COMPANY)
