@@ -75,6 +75,7 @@ class PublicRegisterAdminMixin:
     """Adds the trade-register page to a company, its panel to the change page, its status column to the review."""
 
     change_form_template = "admin/customers/company/change_form_public_register.html"
+    change_list_template = "admin/customers/company/change_list_public_register.html"
 
     def get_urls(self):
         view = self.admin_site.admin_view(self.public_register_view)
@@ -94,6 +95,12 @@ class PublicRegisterAdminMixin:
         if PublicRegisterStatusFilter.parameter_name in request.GET:
             return queryset.select_related("public_register_check")
         return queryset
+
+    def changelist_view(self, request, extra_context=None):
+        if PublicRegisterStatusFilter.parameter_name in request.GET:
+            # The status column shows PRH's data: its licence asks for the source beside it.
+            extra_context = {**(extra_context or {}), "public_register_attribution": ATTRIBUTION}
+        return super().changelist_view(request, extra_context)
 
     @admin.display(description=gettext_lazy("trade register status"))
     def register_status(self, obj):

@@ -21,8 +21,13 @@ TEXTS = {
     "en": {
         "fetch": "Fetch from the trade register",
         "saved": "The details you chose were saved from the trade register.",
+        "status": "In liquidation since",
     },
-    "fi": {"fetch": "Hae kaupparekisteristä", "saved": "Valitsemasi kaupparekisterin tiedot tallennettiin."},
+    "fi": {
+        "fetch": "Hae kaupparekisteristä",
+        "saved": "Valitsemasi kaupparekisterin tiedot tallennettiin.",
+        "status": "Selvitystilassa",
+    },
 }
 
 
@@ -65,6 +70,10 @@ def test_staff_fetch_a_companys_details_from_the_trade_register_and_accept_them(
 
         assert TEXTS[lang]["saved"] in page.inner_text(".messagelist")
         assert page.locator("#public-register-panel.public-register-flagged").is_visible()
+        page.goto("/admin/customers/company/?register_status=review")
+        browser_page.screenshot("relationship-review")
+        assert page.locator("#result_list tbody tr").count() == 1
+        assert page.locator("#result_list td.field-register_status").inner_text().startswith(TEXTS[lang]["status"])
         ours.refresh_from_db()
         assert (ours.name, ours.street_address, ours.postal_code, ours.city, ours.source) == (
             "Esimerkkivienti Oy",

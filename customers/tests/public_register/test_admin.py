@@ -180,6 +180,14 @@ def test_the_review_lists_flagged_companies_whose_relationship_is_active(staff):
     page = response.content.decode()
     assert [c.pk for c in response.context["cl"].result_list] == [flagged.pk]
     assert "In bankruptcy" in page
+    assert ATTRIBUTION in page
+
+
+def test_the_company_list_without_the_review_filter_has_no_status_column_and_no_attribution(staff):
+    PublicRegisterCheckFactory(status=RegisterStatus.BANKRUPTCY)
+    page = staff.get(reverse("admin:customers_company_changelist")).content.decode()
+    assert "field-register_status" not in page
+    assert ATTRIBUTION not in page
 
 
 def test_the_review_filter_and_the_fetch_page_are_in_finnish(staff, ours, register_api):

@@ -13,6 +13,7 @@ from django.db import connection
 from django.utils import timezone
 from werkzeug import Response
 
+from audit.services import erase_objects
 from customers.models import Company, Source
 from customers.public_register.models import PublicRegisterCheck, RegisterStatus
 from customers.public_register.services import SYNC_LOCK_KEY, public_register_sync
@@ -337,3 +338,9 @@ def test_the_sync_releases_its_lock_when_done(register_api, postgres_only):
     with connection.cursor() as cursor:  # audit: read-only SQL (a lock, no data)
         cursor.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()")
         assert cursor.fetchone()[0] == 0
+
+
+def test_erasing_a_company_erases_its_trade_register_check_with_it():
+    check = PublicRegisterCheckFactory()
+    erase_objects(model=Company, pks=[check.company.pk])
+    assert not PublicRegisterCheck.objects.exists()
