@@ -41,10 +41,11 @@ class PublicRegisterCheck(models.Model):
     checked_at = models.DateTimeField(_("fetched from the trade register"))
     status = models.CharField(_("trade register status"), max_length=20, choices=RegisterStatus.choices)
     status_since = models.DateField(_("status since"), null=True, blank=True)
-    name = models.CharField(_("name"), max_length=200, blank=True)
-    street_address = models.CharField(_("street address"), max_length=200, blank=True)
-    postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
-    city = models.CharField(_("city"), max_length=100, blank=True)
+    # Wider than the company's fields: see services._check_values.
+    name = models.CharField(_("name"), max_length=500, blank=True)
+    street_address = models.CharField(_("street address"), max_length=500, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=50, blank=True)
+    city = models.CharField(_("city"), max_length=200, blank=True)
     country = models.CharField(_("country"), max_length=2, blank=True)
     accepted_fetch_at = models.DateTimeField(
         _("details accepted from the fetch of"),

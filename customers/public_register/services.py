@@ -5,6 +5,7 @@ audited like any edit: with the signed-in user as actor from the company page, w
 `public-register-sync@system.local` from the sync.
 """
 
+import contextlib
 import datetime
 import time
 from dataclasses import dataclass, field
@@ -63,10 +64,12 @@ def _check_values(result, now):
         "checked_at": now,
         "status": result.status,
         "status_since": result.status_since,
-        "name": result.name[:200],
-        "street_address": result.street_address[:200],
-        "postal_code": result.postal_code[:20],
-        "city": result.city[:100],
+        # The check holds more than the company's fields do, so an over-long value reaches the company's own
+        # validation (and is refused there, with a reason) instead of being cut short here.
+        "name": result.name[:500],
+        "street_address": result.street_address[:500],
+        "postal_code": result.postal_code[:50],
+        "city": result.city[:200],
         "country": result.country[:2],
     }
 
@@ -237,11 +240,34 @@ def _apply(report, options, pk, result, now):
             check.accepted_fetch_at = check.checked_at
             check.save(update_fields=["accepted_fetch_at"])
     except ValidationError as exc:
-        # The register's value breaks one of ours (a name too long, say): a person decides.
+        # The register's value breaks one of our rules (a name longer than ours holds, a country code we do
+        # not know): a person decides.
         company.refresh_from_db()
         report.proposed.append({**change, "refused": " ".join(exc.messages)})
         return
     report.updated.append(change)
+
+
+def _sync_in_batches(report, options, client, pks, ids, sleep, now):
+    calls = 0
+    for start in range(0, len(pks), SYNC_BATCH_SIZE):
+        answered = []
+        try:
+            for pk in pks[start : start + SYNC_BATCH_SIZE]:
+                if pk not in ids:
+                    continue
+                if calls and options.delay:
+                    sleep(options.delay)
+                calls += 1
+                answered.append((pk, client.company(ids[pk])))
+        except PublicRegisterError as exc:
+            report.error = str(exc)
+        # The answers already in are complete checks: they are kept even when a later call failed.
+        with transaction.atomic():
+            for pk, result in answered:
+                _apply(report, options, pk, result, now)
+        if report.error:
+            return
 
 
 def public_register_sync(
@@ -267,32 +293,9 @@ def public_register_sync(
                 companies_due(now=now, check_days=options.check_days).values_list("pk", flat=True)[: options.limit]
             )
         ids = dict(Company.objects.filter(pk__in=pks).values_list("pk", "business_id"))
-        own_client = client is None
-        client = client or PublicRegisterClient(sleep=sleep)
-        calls = 0
-        try:
-            if own_client:
-                client.__enter__()
-            with system_actor(SYNC_ACTOR):
-                for start in range(0, len(pks), SYNC_BATCH_SIZE):
-                    answered = []
-                    try:
-                        for pk in pks[start : start + SYNC_BATCH_SIZE]:
-                            if pk not in ids:
-                                continue
-                            if calls and options.delay:
-                                sleep(options.delay)
-                            calls += 1
-                            answered.append((pk, client.company(ids[pk])))
-                    except PublicRegisterError as exc:
-                        report.error = str(exc)
-                    # The answers already in are complete checks: they are kept even when a later call failed.
-                    with transaction.atomic():
-                        for pk, result in answered:
-                            _apply(report, options, pk, result, now)
-                    if report.error:
-                        break
-        finally:
-            if own_client:
-                client.__exit__(None, None, None)
+        with contextlib.ExitStack() as stack:
+            if client is None:
+                client = stack.enter_context(PublicRegisterClient(sleep=sleep))
+            stack.enter_context(system_actor(SYNC_ACTOR))
+            _sync_in_batches(report, options, client, pks, ids, sleep, now)
     return report

@@ -344,3 +344,13 @@ def test_erasing_a_company_erases_its_trade_register_check_with_it():
     check = PublicRegisterCheckFactory()
     erase_objects(model=Company, pks=[check.company.pk])
     assert not PublicRegisterCheck.objects.exists()
+
+
+def test_a_name_longer_than_ours_holds_is_proposed_not_cut_short(register_api):
+    ours = sample_company()
+    long_name = "Pitkä " * 40 + "Oy"
+    serve(register_api, ours.business_id, answer(company(ours.business_id, name=long_name)))
+    [proposal] = sync_json()["proposed"]
+    assert proposal["fields"] == ["name"] and "200" in proposal["refused"]
+    assert PublicRegisterCheck.objects.get(company=ours).name == " ".join(long_name.split())
+    assert Company.objects.get(pk=ours.pk).name == "Esimerkkivienti Oy"
