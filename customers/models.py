@@ -6,9 +6,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from audit.querysets import AuditedManager
-
-# The trade register's view of each company lives with its feature; imported here so Django registers it.
-from customers.public_register.models import PublicRegisterCheck  # noqa: F401
 from customers.validators import normalize_phone, validate_business_id, validate_country_code
 
 
