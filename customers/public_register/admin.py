@@ -148,7 +148,9 @@ class PublicRegisterAdminMixin:
                     fetch_form.add_error("business_id", exc.message_dict.get("business_id", exc.messages))
                 except PublicRegisterError as exc:
                     messages.error(
-                        request, _("The trade register gave no answer, nothing changed: %(reason)s") % {"reason": exc}
+                        request,
+                        _("The trade register gave no answer (%(reason)s); nothing changed. Try again later.")
+                        % {"reason": exc.reason},
                     )
                 else:
                     return HttpResponseRedirect(here)

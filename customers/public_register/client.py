@@ -10,6 +10,7 @@ import time
 
 import httpx
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 from customers.public_register.parsing import MalformedAnswer, RegisterCompany, parse_companies_answer
 
@@ -18,8 +19,21 @@ USER_AGENT = "CaracomCustomerRegister/1.0 (Caracom Group Oy customer register; t
 MAX_RETRY_AFTER_SECONDS = 60.0
 
 
+# What a person reading the company page is told; the exception's message (English, with the technical detail)
+# is for the cron mail and the log.
+NOT_IN_TIME = _("it did not answer in time")
+UNREACHABLE = _("it could not be reached")
+OUT_OF_ORDER = _("it is busy or out of order")
+UNREADABLE = _("its answer could not be read")
+REFUSED = _("it refused the question")
+
+
 class PublicRegisterError(Exception):
     """The trade register could not give an answer; the message is one line naming why."""
+
+    def __init__(self, message, reason=UNREADABLE):
+        super().__init__(message)
+        self.reason = reason
 
 
 def _retry_after(response):
@@ -62,13 +76,14 @@ class PublicRegisterClient:
             data = json.loads(response.content)
         except ValueError:
             raise PublicRegisterError(
-                f"The trade register's answer for business ID {business_id} is not valid JSON."
+                f"The trade register's answer for business ID {business_id} is not valid JSON.", UNREADABLE
             ) from None
         try:
             return parse_companies_answer(data, business_id)
         except MalformedAnswer as exc:
             raise PublicRegisterError(
-                f"The trade register's answer for business ID {business_id} is not in the expected form: {exc}."
+                f"The trade register's answer for business ID {business_id} is not in the expected form: {exc}.",
+                UNREADABLE,
             ) from None
 
     def _get_with_retries(self, business_id):
@@ -78,23 +93,24 @@ class PublicRegisterClient:
             try:
                 response = self._http.get(f"{self.base_url}/companies", params={"businessId": business_id})
             except httpx.TimeoutException:
-                problem = f"did not answer within {self.timeout:g} s"
+                problem, reason = f"did not answer within {self.timeout:g} s", NOT_IN_TIME
             except httpx.HTTPError as exc:
-                problem = f"could not be reached ({type(exc).__name__}: {' '.join(str(exc).split()) or 'no detail'})"
+                detail = " ".join(str(exc).split()) or "no detail"
+                problem, reason = f"could not be reached ({type(exc).__name__}: {detail})", UNREACHABLE
             else:
                 if response.status_code == 200:
                     return response
                 if response.status_code == 404 and not response.content.strip():
-                    problem = "answered 404: check PUBLIC_REGISTER_API_URL"
+                    problem, reason = "answered 404: check PUBLIC_REGISTER_API_URL", REFUSED
                 else:
-                    problem = f"answered HTTP {response.status_code}"
+                    problem, reason = f"answered HTTP {response.status_code}", OUT_OF_ORDER
                 if response.status_code != 429 and response.status_code < 500:
                     # A 4xx other than 429 is not going to change on a retry.
-                    raise PublicRegisterError(f"The trade register {problem} for business ID {business_id}.")
+                    raise PublicRegisterError(f"The trade register {problem} for business ID {business_id}.", REFUSED)
                 wait = _retry_after(response) if response.headers.get("Retry-After") else wait
                 if wait is None:
                     wait = self.backoff * 2 ** (attempt - 1)
             if attempt < attempts:
                 self.sleep(wait)
         tries = f"{attempts} attempts" if attempts > 1 else "1 attempt"
-        raise PublicRegisterError(f"The trade register {problem} for business ID {business_id} ({tries}).")
+        raise PublicRegisterError(f"The trade register {problem} for business ID {business_id} ({tries}).", reason)

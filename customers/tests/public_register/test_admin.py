@@ -140,7 +140,7 @@ def test_a_register_that_fails_leaves_everything_as_it_was_and_says_why(staff, o
     serve(register_api, ours.business_id, "error", status=500)
     response = fetch(staff, ours)
     assert response.status_code == 200
-    assert "The trade register gave no answer, nothing changed: The trade register answered HTTP 500" in (
+    assert "The trade register gave no answer (it is busy or out of order); nothing changed. Try again later." in (
         response.content.decode()
     )
     assert not PublicRegisterCheck.objects.exists()
@@ -201,6 +201,20 @@ def test_the_review_filter_and_the_fetch_page_are_in_finnish(staff, ours, regist
     page = staff.get(page_url(ours), headers={"accept-language": "fi"}).content.decode()
     assert "Hae kaupparekisteristä" in page
     assert "Lähde: Patentti- ja rekisterihallitus (PRH)" in page
+
+
+def test_a_register_that_cannot_be_reached_is_told_in_finnish_without_codes(staff, ours, settings):
+    settings.PUBLIC_REGISTER_API_URL = "http://127.0.0.1:9/v3"
+    settings.PUBLIC_REGISTER_RETRIES = 0
+    response = staff.post(
+        page_url(ours), {"fetch": "1", "business_id": ours.business_id}, headers={"accept-language": "fi"}
+    )
+    page = response.content.decode()
+    assert (
+        "Kaupparekisteri ei vastannut (siihen ei saatu yhteyttä); mitään ei muutettu. Yritä myöhemmin uudelleen."
+        in page
+    )
+    assert "ConnectError" not in page
 
 
 def test_a_proposal_of_the_nightly_sync_is_accepted_by_a_person_as_actor(staff, ours, register_api, settings):
