@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "django_otp_webauthn",
     "accounts",
     "customers",
+    "customers.public_register",
     "privacy",
     "audit",
 ]
@@ -238,6 +239,23 @@ STORAGES = {
 RETENTION_MONTHS_AFTER_RELATIONSHIP = env.int("RETENTION_MONTHS_AFTER_RELATIONSHIP", default=24)
 AUDIT_LOG_RETENTION_DAYS = env.int("AUDIT_LOG_RETENTION_DAYS", default=730)
 
+# --- The trade register as a source (privacy notice § 7 and § 10) ----------
+# PRH's open data API (YTJ v3): free, no key, rate-limited. See customers/public_register/.
+PUBLIC_REGISTER_API_URL = env.str("PUBLIC_REGISTER_API_URL", default="https://avoindata.prh.fi/opendata-ytj-api/v3")
+PUBLIC_REGISTER_TIMEOUT_SECONDS = env.float("PUBLIC_REGISTER_TIMEOUT_SECONDS", default=10.0)
+PUBLIC_REGISTER_RETRIES = env.int("PUBLIC_REGISTER_RETRIES", default=3)
+PUBLIC_REGISTER_BACKOFF_SECONDS = env.float("PUBLIC_REGISTER_BACKOFF_SECONDS", default=2.0)
+# The nightly sync: a company is checked again when its last check is this many days old.
+PUBLIC_REGISTER_CHECK_DAYS = env.int("PUBLIC_REGISTER_CHECK_DAYS", default=30)
+PUBLIC_REGISTER_DELAY_SECONDS = env.float("PUBLIC_REGISTER_DELAY_SECONDS", default=1.0)
+PUBLIC_REGISTER_LIMIT_PER_RUN = env.int("PUBLIC_REGISTER_LIMIT_PER_RUN", default=1000)
+# "update": a changed name or address is saved by the sync; "propose": it waits for a person to accept it.
+PUBLIC_REGISTER_SYNC_MODE = env.str("PUBLIC_REGISTER_SYNC_MODE", default="update")
+if PUBLIC_REGISTER_SYNC_MODE not in ("update", "propose"):
+    raise ImproperlyConfigured(
+        f"PUBLIC_REGISTER_SYNC_MODE is {PUBLIC_REGISTER_SYNC_MODE!r}; it must be 'update' or 'propose'."
+    )
+
 # --- Audit log (django-auditlog) --------------------------------------------
 AUDITLOG_STORE_JSON_CHANGES = True
 AUDITLOG_INCLUDE_ALL_MODELS = False
@@ -250,4 +268,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # httpx logs every request at INFO; the trade register sync would print a line per company.
+    "loggers": {"httpx": {"level": "WARNING"}, "httpcore": {"level": "WARNING"}},
 }
