@@ -218,6 +218,29 @@ STORAGES = {
 RETENTION_MONTHS_AFTER_RELATIONSHIP = env.int("RETENTION_MONTHS_AFTER_RELATIONSHIP", default=24)
 AUDIT_LOG_RETENTION_DAYS = env.int("AUDIT_LOG_RETENTION_DAYS", default=730)
 
+# --- Email: letters to data subjects, reminders, announcements -------------
+# SMTP unless told otherwise; `make run`'s development .env says console, so a
+# demo never mails anyone. Letters wait in the outbox while SMTP is down.
+EMAIL_BACKENDS = {
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+    "console": "django.core.mail.backends.console.EmailBackend",
+}
+_email_backend = env.str("EMAIL_BACKEND", default="smtp")
+EMAIL_BACKEND = EMAIL_BACKENDS.get(_email_backend, _email_backend)
+EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=587)
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=True)
+EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="info@caracom.fi")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The outbox: how many times a letter is tried before it is marked failed, and
+# after how long an unfinished send is treated as "outcome unknown".
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
+OUTBOX_SENDING_TIMEOUT_MINUTES = env.int("OUTBOX_SENDING_TIMEOUT_MINUTES", default=15)
+
 # --- Audit log (django-auditlog) --------------------------------------------
 AUDITLOG_STORE_JSON_CHANGES = True
 AUDITLOG_INCLUDE_ALL_MODELS = False
