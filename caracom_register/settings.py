@@ -221,19 +221,24 @@ AUDIT_LOG_RETENTION_DAYS = env.int("AUDIT_LOG_RETENTION_DAYS", default=730)
 # --- Email: letters to data subjects, reminders, announcements -------------
 # SMTP unless told otherwise; `make run`'s development .env says console, so a
 # demo never mails anyone. Letters wait in the outbox while SMTP is down.
-EMAIL_BACKENDS = {
+_EMAIL_BACKENDS = {
     "smtp": "django.core.mail.backends.smtp.EmailBackend",
     "console": "django.core.mail.backends.console.EmailBackend",
 }
 _email_backend = env.str("EMAIL_BACKEND", default="smtp")
-EMAIL_BACKEND = EMAIL_BACKENDS.get(_email_backend, _email_backend)
-EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
-EMAIL_PORT = env.int("EMAIL_PORT", default=587)
-EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=True)
-EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
-EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
-EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
-EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+if _email_backend not in _EMAIL_BACKENDS:
+    raise ImproperlyConfigured(f"EMAIL_BACKEND must be smtp or console, not {_email_backend!r}.")
+MAILERS = {"default": {"BACKEND": _EMAIL_BACKENDS[_email_backend]}}
+if _email_backend == "smtp":
+    MAILERS["default"]["OPTIONS"] = {
+        "host": env.str("EMAIL_HOST", default="localhost"),
+        "port": env.int("EMAIL_PORT", default=587),
+        "use_tls": env.bool("EMAIL_USE_TLS", default=True),
+        "use_ssl": env.bool("EMAIL_USE_SSL", default=False),
+        "username": env.str("EMAIL_HOST_USER", default=""),
+        "password": env.str("EMAIL_HOST_PASSWORD", default=""),
+        "timeout": env.int("EMAIL_TIMEOUT", default=30),
+    }
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="info@caracom.fi")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # The outbox: how many times a letter is tried before it is marked failed, and
@@ -253,4 +258,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # WeasyPrint reports every rendering step at INFO.
+    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }

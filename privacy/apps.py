@@ -26,6 +26,20 @@ def register_data_subject_request_audit():
     )
     register_audited(Consent)
     register_audited(ProcessingRestriction)
+    register_letter_audit()
+
+
+def register_letter_audit():
+    """Letters are in the request's trail (status, attempts, delivery), never their address or text."""
+    from audit.registry import register_audited
+    from privacy.models import Letter
+
+    register_audited(
+        Letter,
+        exclude_fields=Letter.PERSONAL_DATA_FIELDS,
+        personal_fields=("to_masked",),
+        object_repr=lambda letter: f"Letter #{letter.pk}",
+    )
 
 
 class PrivacyConfig(AppConfig):

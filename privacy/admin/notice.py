@@ -54,6 +54,8 @@ class PurposeInline(FrozenWhenPublishedInline):
         ("title_fi", "title_en"),
         ("description_fi", "description_en"),
         ("legal_basis", "can_be_refused"),
+        ("profiling_fi", "profiling_en"),
+        "automated_decisions",
     )
 
 
@@ -84,7 +86,10 @@ class PrivacyNoticeVersionAdmin(admin.ModelAdmin):
     change_list_template = "admin/privacy/privacynoticeversion/change_list.html"
     fieldsets = (
         (None, {"fields": ("number", "status", "effective_on", "published_at", "published_by")}),
-        (gettext_lazy("What changed (§ 13)"), {"fields": ("change_summary_fi", "change_summary_en")}),
+        (
+            gettext_lazy("What changed (§ 13)"),
+            {"fields": ("change_summary_fi", "change_summary_en", "significant_change")},
+        ),
         (
             gettext_lazy("Controller (§ 1)"),
             {

@@ -7,6 +7,15 @@ Every public service is re-exported here, so callers (other apps, commands, oper
 from privacy.services.consent import consent_record, refusable_purposes
 from privacy.services.erasure import ErasureOutcome, subject_erase
 from privacy.services.export import CSV_EXTRA_COLUMNS, EXPORT_FORMAT, SubjectExport, subject_export
+from privacy.services.letter_render import PdfUnavailable, RenderedLetter, letter_html, letter_pdf
+from privacy.services.letters import (
+    letter_create,
+    letter_erasure_confirmation,
+    letter_kinds_for,
+    letter_preview,
+    letter_record_posted,
+    letters_minimise_for,
+)
 from privacy.services.lookup import SubjectLookupResult, access_record_contact, subject_lookup
 from privacy.services.marketing import (
     DIRECT_MARKETING,
@@ -15,6 +24,7 @@ from privacy.services.marketing import (
     marketing_audience_csv,
 )
 from privacy.services.notice import notice_current, notice_draft_from, notice_history, notice_publish
+from privacy.services.outbox import OutboxRun, letter_send_again, outbox_mark_uncertain, outbox_send
 from privacy.services.rectification import contact_rectify
 from privacy.services.request_rules import (
     ANSWER_WITHIN_MONTHS,
@@ -58,8 +68,11 @@ __all__ = [
     "PURGE_LOCK_KEY",
     "REQUEST_INTAKE_FIELDS",
     "ErasureOutcome",
+    "OutboxRun",
+    "PdfUnavailable",
     "PurgeAlreadyRunning",
     "PurgePlan",
+    "RenderedLetter",
     "SubjectExport",
     "SubjectLookupResult",
     "access_record_contact",
@@ -68,12 +81,23 @@ __all__ = [
     "contact_rectify",
     "contact_restrict",
     "contact_restriction_lift",
+    "letter_create",
+    "letter_erasure_confirmation",
+    "letter_html",
+    "letter_kinds_for",
+    "letter_pdf",
+    "letter_preview",
+    "letter_record_posted",
+    "letter_send_again",
+    "letters_minimise_for",
     "marketing_audience",
     "marketing_audience_csv",
     "notice_current",
     "notice_draft_from",
     "notice_history",
     "notice_publish",
+    "outbox_mark_uncertain",
+    "outbox_send",
     "refusable_purposes",
     "request_check_intake",
     "request_complete",

@@ -1,0 +1,336 @@
+"""Letters that answer a data subject request (Art. 12(1), (3), (4)): one kind per outcome, in the request's
+language, as HTML and PDF, dated, on the letterhead of the notice in force, with the request's number.
+
+A letter is written (and queued in the outbox) by `letter_create`; sending happens after the transaction
+commits. The erasure confirmation is written by the erasure itself, inside its transaction, before the
+request's personal fields are cleared; once delivered only its proof stays (`letter_proof`).
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import make_msgid
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from customers.models import Contact
+from privacy.models import (
+    Consent,
+    ConsentState,
+    DataSubjectRequest,
+    Letter,
+    LetterDelivery,
+    LetterKind,
+    LetterStatus,
+    ProcessingRestriction,
+    RefusalArticle,
+    RequestStatus,
+    RequestType,
+)
+from privacy.request_context import handling_request
+from privacy.services.export import subject_export
+from privacy.services.letter_proof import address_digest, address_mask, letter_minimise
+from privacy.services.letter_render import RenderedLetter, letter_html, letter_pdf, pdf_digest
+from privacy.services.notice import notice_current
+from privacy.services.outbox import outbox_deliver_after_commit
+from privacy.services.request_rules import _fresh, request_due_on
+
+# Which letters fit a request, and why not when one does not (the reason is shown to the officer).
+_ACCESS_TYPES = (RequestType.ACCESS, RequestType.PORTABILITY)
+
+
+def _refusal_reason(request: DataSubjectRequest, kind) -> str:
+    """Why `kind` does not fit this request now, or "" when it does."""
+    verified = request.is_verified
+    if request.is_erased:
+        return _("the requester's details were erased; there is no one to write to")
+    if kind == LetterKind.ACCESS:
+        if request.request_type not in _ACCESS_TYPES:
+            return _("only an access or portability request gets the access letter")
+        return "" if verified else _("verify the identity first")
+    if kind == LetterKind.RECTIFICATION:
+        if request.request_type != RequestType.RECTIFICATION:
+            return _("only a rectification request gets this letter")
+        return "" if verified else _("verify the identity first")
+    if kind == LetterKind.ERASURE:
+        return _("the erasure confirmation is written by the erasure itself")
+    if kind == LetterKind.RESTRICTION_APPLIED:
+        return "" if request.restrictions.exists() else _("no contact has been restricted for this request")
+    if kind == LetterKind.RESTRICTION_LIFTED:
+        return "" if request.restrictions.exists() else _("no contact has been restricted for this request")
+    if kind == LetterKind.CONSENT:
+        return "" if request.consents.exists() else _("no consent or objection has been recorded for this request")
+    if kind == LetterKind.REFUSAL:
+        return "" if request.status == RequestStatus.REFUSED else _("refuse the request first, with its ground")
+    if kind == LetterKind.EXTENSION:
+        return "" if request.extension_reason else _("extend the deadline first, with its reason")
+    if kind == LetterKind.IDENTITY:
+        return "" if request.status == RequestStatus.RECEIVED else _("the identity is already verified")
+    return _("this letter does not answer a request")
+
+
+def letter_kinds_for(request: DataSubjectRequest) -> list:
+    """The letters the officer can write for this request now."""
+    return [kind for kind in LetterKind if not _refusal_reason(request, kind)]
+
+
+def _require_fits(request, kind):
+    if kind not in LetterKind.values:
+        raise ValidationError({"kind": _("“%(value)s” is not a kind of letter.") % {"value": kind}})
+    reason = _refusal_reason(request, kind)
+    if reason:
+        raise ValidationError(
+            {
+                "kind": _("Request #%(id)s cannot get the letter “%(kind)s”: %(reason)s.")
+                % {"id": request.pk, "kind": LetterKind(kind).label, "reason": reason}
+            }
+        )
+
+
+def _personal_rows(contact):
+    return [(str(Contact._meta.get_field(name).verbose_name), getattr(contact, name)) for name in _LETTER_FIELDS]
+
+
+# The personal-data fields a rectification letter shows, in the model's declared order (company is a heading).
+_LETTER_FIELDS = tuple(name for name in Contact.PERSONAL_DATA_FIELDS if name != "company")
+
+
+def _facts(request: DataSubjectRequest, kind, note) -> dict:
+    """What a letter of this kind says beyond the letterhead: read from the request and its records."""
+    if kind == LetterKind.RECTIFICATION:
+        contacts = request.matched_contacts.select_related("company").order_by("pk")
+        return {"contacts": [{"company": c.company.name, "fields": _personal_rows(c)} for c in contacts]}
+    if kind in (LetterKind.RESTRICTION_APPLIED, LetterKind.RESTRICTION_LIFTED):
+        restrictions = ProcessingRestriction.objects.filter(request=request).select_related("contact__company")
+        if kind == LetterKind.RESTRICTION_APPLIED:
+            restrictions = restrictions.filter(lifted_at__isnull=True)
+        return {
+            "restrictions": [
+                {
+                    "company": r.contact.company.name,
+                    "reason": r.reason,
+                    "since": timezone.localtime(r.restricted_at).date(),
+                    "lifted_on": timezone.localtime(r.lifted_at).date() if r.lifted_at else None,
+                }
+                for r in restrictions.order_by("pk")
+            ]
+        }
+    if kind == LetterKind.CONSENT:
+        notice = notice_current()
+        titles = {p.code: p for p in notice.purposes.all()} if notice else {}
+        return {
+            "consents": [
+                {
+                    "purpose": titles[c.purpose].localized("title", request.response_language)
+                    if c.purpose in titles
+                    else c.purpose,
+                    "state": ConsentState(c.state).label,
+                    "decided_on": c.decided_on,
+                }
+                for c in Consent.objects.filter(request=request).order_by("purpose", "pk")
+            ]
+        }
+    if kind == LetterKind.REFUSAL:
+        return {
+            "article": RefusalArticle(request.refusal_article).label if request.refusal_article else "",
+            "ground": request.refusal_ground,
+            "request_type": request.get_request_type_display(),
+        }
+    if kind == LetterKind.EXTENSION:
+        return {
+            "reason": request.extension_reason,
+            "new_due_on": request.due_on,
+            "original_due_on": request_due_on(request.received_on),
+        }
+    if kind == LetterKind.IDENTITY:
+        return {"needed": note}
+    return {}
+
+
+def _address(request, delivery):
+    if delivery == LetterDelivery.EMAIL:
+        return request.requester_email
+    return request.requester_contact
+
+
+def _check_delivery(request, delivery, kind, note):
+    if delivery not in LetterDelivery.values:
+        raise ValidationError({"delivery": _("“%(value)s” is not email or post.") % {"value": delivery}})
+    if not _address(request, delivery).strip():
+        if delivery == LetterDelivery.EMAIL:
+            raise ValidationError(
+                {"delivery": _("Request #%(id)s has no email address; send the letter by post.") % {"id": request.pk}}
+            )
+        raise ValidationError(
+            {"delivery": _("Request #%(id)s has no postal address in its other contact details.") % {"id": request.pk}}
+        )
+    if kind == LetterKind.IDENTITY and not (note or "").strip():
+        raise ValidationError({"note": _("Say what further information is needed to verify the identity, and why.")})
+
+
+def letter_preview(
+    *, request: DataSubjectRequest, kind, note="", delivery=LetterDelivery.EMAIL, csp_nonce=None, preview_bar=None
+) -> RenderedLetter:
+    """The letter as it would be sent now; nothing is stored (an access letter logs the access it shows)."""
+    _require_fits(request, kind)
+    return _render(request, kind, note, delivery, csp_nonce=csp_nonce, preview_bar=preview_bar)
+
+
+def _render(request, kind, note, delivery, **extra):
+    context = {
+        "recipient_name": request.requester_name,
+        "recipient_address": _address(request, delivery),
+        "note": "" if kind == LetterKind.IDENTITY else note,
+        **_facts(request, kind, note),
+    }
+    if kind == LetterKind.ACCESS:
+        return subject_export(email=_access_email(request), request=request).letter
+    return letter_html(kind=kind, language=request.response_language, context=context, request=request, **extra)
+
+
+def _access_email(request):
+    if request.requester_email:
+        return request.requester_email
+    first = request.matched_contacts.exclude(email="").order_by("pk").first()
+    if first is None:
+        raise ValidationError(
+            _("Request #%(id)s has no email address to search for; the access letter needs one.") % {"id": request.pk}
+        )
+    return first.email
+
+
+def _store(*, request, kind, language, delivery, to_address, to_name, note, rendered, by, **extra) -> Letter:
+    pdf = letter_pdf(rendered.html)
+    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or None
+    letter = Letter(
+        request=request,
+        kind=kind,
+        language=language,
+        delivery=delivery,
+        to_address=to_address.strip(),
+        to_name=to_name,
+        to_masked=address_mask(to_address),
+        to_digest=address_digest(to_address),
+        subject=rendered.subject[:250],
+        note=note,
+        body_html=rendered.html,
+        body_text=rendered.text,
+        pdf=pdf,
+        pdf_sha256=pdf_digest(pdf),
+        message_id=make_msgid(domain=domain),
+        status=LetterStatus.QUEUED if delivery == LetterDelivery.EMAIL else LetterStatus.TO_POST,
+        created_by=by,
+        **extra,
+    )
+    letter.full_clean()
+    with handling_request(request):
+        letter.save()
+    if delivery == LetterDelivery.EMAIL:
+        outbox_deliver_after_commit(letter)
+    return letter
+
+
+@transaction.atomic
+def letter_create(*, request: DataSubjectRequest, kind, by, note="", delivery=LetterDelivery.EMAIL) -> Letter:
+    """Write a letter answering the request and queue it; by email it leaves once this transaction commits."""
+    request = _fresh(request)
+    _require_fits(request, kind)
+    note = (note or "").strip()
+    _check_delivery(request, delivery, kind, note)
+    extra = {}
+    if kind == LetterKind.ACCESS:
+        export = subject_export(email=_access_email(request), request=request)
+        rendered = export.letter
+        extra = {"attachment_name": export.filename, "attachment": export.content}
+    else:
+        rendered = _render(request, kind, note, delivery)
+    return _store(
+        request=request,
+        kind=kind,
+        language=request.response_language,
+        delivery=delivery,
+        to_address=_address(request, delivery),
+        to_name=request.requester_name,
+        note=note,
+        rendered=rendered,
+        by=by,
+        **extra,
+    )
+
+
+def letter_erasure_confirmation(*, request: DataSubjectRequest, erased_count: int, kept, by) -> Letter | None:
+    """Art. 17 and 12(1): the confirmation, written inside the erasure's transaction while the address is known.
+
+    `kept` is [(contact id, until, reason)]. Sent after the erasure commits; once delivered (or recorded as
+    posted) only the proof stays. A request with neither an email nor a postal address gets none.
+    """
+    delivery = LetterDelivery.EMAIL if request.requester_email else LetterDelivery.POST
+    to_address = _address(request, delivery)
+    if not to_address.strip() or request.is_erased:
+        return None
+    companies = dict(Contact.objects.filter(pk__in=[pk for pk, _u, _r in kept]).values_list("pk", "company__name"))
+    context = {
+        "recipient_name": request.requester_name,
+        "recipient_address": to_address,
+        "erased_count": erased_count,
+        "kept": [{"company": companies.get(pk, ""), "until": until, "reason": reason} for pk, until, reason in kept],
+        "open_requests": DataSubjectRequest.objects.filter(
+            requester_email__iexact=request.requester_email or "-",
+            status__in=(RequestStatus.RECEIVED, RequestStatus.VERIFIED, RequestStatus.IN_PROGRESS),
+        )
+        .exclude(pk=request.pk)
+        .exists(),
+    }
+    rendered = letter_html(
+        kind=LetterKind.ERASURE, language=request.response_language, context=context, request=request
+    )
+    return _store(
+        request=request,
+        kind=LetterKind.ERASURE,
+        language=request.response_language,
+        delivery=delivery,
+        to_address=to_address,
+        to_name=request.requester_name,
+        note="",
+        rendered=rendered,
+        by=by,
+        minimise_after_delivery=True,
+    )
+
+
+def letters_minimise_for(*, request_pks, reason="") -> int:
+    """Erasure: the letters of the erased person's earlier requests keep only their proof; queued ones stay unsent."""
+    letters = Letter.objects.filter(request__in=list(request_pks), minimised_at__isnull=True)
+    count = 0
+    for letter in letters.order_by("pk"):
+        letter_minimise(letter, reason=reason or _("The person's data was erased."))
+        count += 1
+    return count
+
+
+@transaction.atomic
+def letter_record_posted(*, letter: Letter, posted_on, by) -> Letter:
+    """A letter printed from its PDF and posted: the day it went is the record."""
+    letter = Letter.objects.select_for_update().get(pk=letter.pk)
+    if letter.delivery != LetterDelivery.POST or letter.status != LetterStatus.TO_POST:
+        raise ValidationError(
+            _("Letter #%(id)s is %(status)s; only a letter waiting to be posted can be recorded as posted.")
+            % {"id": letter.pk, "status": letter.get_status_display().lower()}
+        )
+    if posted_on is None or posted_on > timezone.localdate():
+        raise ValidationError({"posted_on": _("Give the day the letter was posted; it cannot be in the future.")})
+    if posted_on < timezone.localtime(letter.created_at).date():
+        raise ValidationError(
+            {
+                "posted_on": _("The letter was written on %(date)s; it cannot have been posted before.")
+                % {"date": date_format(timezone.localtime(letter.created_at).date(), "SHORT_DATE_FORMAT")}
+            }
+        )
+    with handling_request(letter.request):
+        letter.status = LetterStatus.POSTED
+        letter.posted_on = posted_on
+        letter.save()
+        if letter.minimise_after_delivery:
+            letter_minimise(letter)
+    return letter
