@@ -15,6 +15,7 @@ import datetime
 import logging
 import smtplib
 from dataclasses import dataclass
+from email.utils import formataddr
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -67,7 +68,7 @@ def _message(letter: Letter) -> EmailMultiAlternatives:
         subject=letter.subject,
         body=letter.body_text,
         from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[letter.to_address],
+        to=[formataddr((letter.to_name, letter.to_address)) if letter.to_name else letter.to_address],
         headers={"Message-ID": letter.message_id},
     )
     if letter.body_html:
@@ -97,6 +98,8 @@ def _describe(error) -> str:
         return f"{type(error).__name__}: {error.smtp_code}"
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         return f"{type(error).__name__}: " + ", ".join(str(code) for code, _m in error.recipients.values())
+    if isinstance(error, ValueError):
+        return _("The address cannot be used for email: %(error)s") % {"error": str(error).split(":", 1)[-1].strip()}
     return type(error).__name__
 
 
@@ -116,8 +119,11 @@ def _send_one(letter_pk, *, now, run: OutboxRun):
     letter = Letter.objects.get(pk=letter_pk)
     try:
         mailers.default.send_messages([_message(letter)])
-    except (smtplib.SMTPException, OSError) as error:
-        permanent = _is_permanent(error) or letter.attempts >= settings.OUTBOX_MAX_ATTEMPTS
+    except (smtplib.SMTPException, OSError, ValueError) as error:
+        # ValueError: an address the mail system cannot carry (Django refuses it before connecting).
+        permanent = (
+            isinstance(error, ValueError) or _is_permanent(error) or letter.attempts >= settings.OUTBOX_MAX_ATTEMPTS
+        )
         _record(
             letter_pk,
             status=LetterStatus.FAILED if permanent else LetterStatus.QUEUED,
