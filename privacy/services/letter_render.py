@@ -55,7 +55,7 @@ def profiling_facts(notice):
     }
 
 
-def letter_html(*, kind, language, context, request=None, csp_nonce=None, preview_bar=None) -> RenderedLetter:
+def letter_html(*, kind, language, context, request=None) -> RenderedLetter:
     """Render one letter in its language; the subject line is the document's title."""
     language = language if language in ResponseLanguage.values else ResponseLanguage.FI
     notice = context.get("notice") or notice_current()
@@ -65,8 +65,6 @@ def letter_html(*, kind, language, context, request=None, csp_nonce=None, previe
         "today": timezone.localdate(),
         **profiling_facts(notice),
         **context,
-        "csp_nonce": csp_nonce,
-        "preview_bar": preview_bar,
     }
     with translation.override(language):
         body = render_to_string(f"privacy/letters/{kind}_{language}.html", full)

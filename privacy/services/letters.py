@@ -169,15 +169,14 @@ def _check_delivery(request, delivery, kind, note):
         raise ValidationError({"note": _("Say what further information is needed to verify the identity, and why.")})
 
 
-def letter_preview(
-    *, request: DataSubjectRequest, kind, note="", delivery=LetterDelivery.EMAIL, csp_nonce=None, preview_bar=None
-) -> RenderedLetter:
+def letter_preview(*, request: DataSubjectRequest, kind, note="", delivery=LetterDelivery.EMAIL) -> RenderedLetter:
     """The letter as it would be sent now; nothing is stored (an access letter logs the access it shows)."""
     _require_fits(request, kind)
-    return _render(request, kind, note, delivery, csp_nonce=csp_nonce, preview_bar=preview_bar)
+    _check_delivery(request, delivery, kind, note)
+    return _render(request, kind, note, delivery)
 
 
-def _render(request, kind, note, delivery, **extra):
+def _render(request, kind, note, delivery):
     context = {
         "recipient_name": request.requester_name,
         "recipient_address": _address(request, delivery),
@@ -186,7 +185,7 @@ def _render(request, kind, note, delivery, **extra):
     }
     if kind == LetterKind.ACCESS:
         return subject_export(email=_access_email(request), request=request).letter
-    return letter_html(kind=kind, language=request.response_language, context=context, request=request, **extra)
+    return letter_html(kind=kind, language=request.response_language, context=context, request=request)
 
 
 def _access_email(request):
