@@ -124,7 +124,7 @@ class RequestLetterViews:
         rendered = services.letter_preview(request=dsr, kind=data["kind"], note=data["note"], delivery=data["delivery"])
         # The stored letter has no nonce and no bar; the preview page adds both (the admin's CSP needs the nonce).
         nonce = get_nonce(request)
-        body = rendered.html.replace("<style>", f'<style nonce="{nonce}">' if nonce else "<style>", 1)
+        body = rendered.html.replace("<style>", f'<style nonce="{nonce}">' if nonce is not None else "<style>", 1)
         body = body.replace("<body>", "<body>" + bar, 1)
         return HttpResponse(body)
 

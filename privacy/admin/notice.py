@@ -13,6 +13,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from privacy import services
+from privacy.admin.announcements import announcement_context, announcement_urls
 from privacy.models import (
     NoticeDataCategory,
     NoticePurpose,
@@ -168,6 +169,7 @@ class PrivacyNoticeVersionAdmin(admin.ModelAdmin):
         wrap = self.admin_site.admin_view
         return [
             path("<int:pk>/publish/", wrap(self.publish_view), name=f"{prefix}_publish"),
+            *announcement_urls(self),
             path("<int:pk>/new-draft/", wrap(self.new_draft_view), name=f"{prefix}_new_draft"),
             path("record-of-processing/", wrap(self.processing_record_view), name=f"{prefix}_record"),
             path(
@@ -187,6 +189,7 @@ class PrivacyNoticeVersionAdmin(admin.ModelAdmin):
             "can_publish": request.user.has_perm("privacy.publish_privacynoticeversion"),
             "can_copy": request.user.has_perm("privacy.add_privacynoticeversion"),
             "can_download_record": request.user.has_perm("privacy.download_processing_record"),
+            **announcement_context(request, object_id),
         }
         return super().change_view(request, object_id, form_url, extra_context)
 

@@ -4,6 +4,7 @@ Every public service is re-exported here, so callers (other apps, commands, oper
 `from privacy.services import subject_erase` without knowing which room it lives in.
 """
 
+from privacy.services.announcements import AnnouncementCounts, announcement_counts, notice_announce
 from privacy.services.consent import consent_record, refusable_purposes
 from privacy.services.erasure import ErasureOutcome, subject_erase
 from privacy.services.export import CSV_EXTRA_COLUMNS, EXPORT_FORMAT, SubjectExport, subject_export
@@ -26,6 +27,7 @@ from privacy.services.marketing import (
 from privacy.services.notice import notice_current, notice_draft_from, notice_history, notice_publish
 from privacy.services.outbox import OutboxRun, letter_send_again, outbox_mark_uncertain, outbox_send
 from privacy.services.rectification import contact_rectify
+from privacy.services.reminders import DeadlineDigest, deadline_digest, deadlines_remind
 from privacy.services.request_rules import (
     ANSWER_WITHIN_MONTHS,
     DUE_SOON_DAYS,
@@ -67,6 +69,8 @@ __all__ = [
     "PURGE_BATCH_SIZE",
     "PURGE_LOCK_KEY",
     "REQUEST_INTAKE_FIELDS",
+    "AnnouncementCounts",
+    "DeadlineDigest",
     "ErasureOutcome",
     "OutboxRun",
     "PdfUnavailable",
@@ -76,11 +80,14 @@ __all__ = [
     "SubjectExport",
     "SubjectLookupResult",
     "access_record_contact",
+    "announcement_counts",
     "audit_as_of",
     "consent_record",
     "contact_rectify",
     "contact_restrict",
     "contact_restriction_lift",
+    "deadline_digest",
+    "deadlines_remind",
     "letter_create",
     "letter_erasure_confirmation",
     "letter_html",
@@ -92,6 +99,7 @@ __all__ = [
     "letters_minimise_for",
     "marketing_audience",
     "marketing_audience_csv",
+    "notice_announce",
     "notice_current",
     "notice_draft_from",
     "notice_history",
