@@ -87,7 +87,7 @@ class Letter(models.Model):
         on_delete=models.CASCADE,
         null=True,
         blank=True,
-        related_name="+",
+        related_name="letters",
     )
     kind = models.CharField(_("letter"), max_length=30, choices=LetterKind.choices)
     language = models.CharField(_("language"), max_length=2, choices=ResponseLanguage.choices)
