@@ -135,7 +135,6 @@ def _facts(request: DataSubjectRequest, kind, note) -> dict:
         return {
             "article": RefusalArticle(request.refusal_article).label if request.refusal_article else "",
             "ground": request.refusal_ground,
-            "request_type": request.get_request_type_display(),
         }
     if kind == LetterKind.EXTENSION:
         return {
