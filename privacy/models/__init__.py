@@ -32,6 +32,7 @@ from privacy.models.notice import (
     localized,
 )
 from privacy.models.requests import (
+    DUE_SOON_DAYS,
     ERASED,
     OPEN_REQUEST_STATUSES,
     VERIFIED_REQUEST_STATUSES,
@@ -54,6 +55,7 @@ from privacy.models.rights import (
 )
 
 __all__ = [
+    "DUE_SOON_DAYS",
     "ERASED",
     "NOTICE_LANGUAGES",
     "NOTICE_PART_MODELS",

@@ -16,7 +16,7 @@ from privacy.models import (
     RequestType,
 )
 from privacy.request_context import handling_request
-from privacy.services.letters import letter_erasure_confirmation, letters_minimise_for
+from privacy.services.erasure_letter import letter_erasure_confirmation, letters_minimise_for
 from privacy.services.request_rules import _fresh, _require_type, _require_verified
 
 

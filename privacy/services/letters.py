@@ -2,13 +2,10 @@
 language, as HTML and PDF, dated, on the letterhead of the notice in force, with the request's number.
 
 A letter is written (and queued in the outbox) by `letter_create`; sending happens after the transaction
-commits. The erasure confirmation is written by the erasure itself, inside its transaction, before the
-request's personal fields are cleared; once delivered only its proof stays (`letter_proof`).
+commits. The erasure confirmation is written by the erasure itself (`erasure_letter`).
 """
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import make_msgid
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -30,10 +27,10 @@ from privacy.models import (
 )
 from privacy.request_context import handling_request
 from privacy.services.export import subject_export
-from privacy.services.letter_proof import address_digest, address_mask, letter_minimise
-from privacy.services.letter_render import RenderedLetter, letter_html, letter_pdf, pdf_digest
+from privacy.services.letter_proof import letter_minimise
+from privacy.services.letter_render import RenderedLetter, letter_html
+from privacy.services.letter_store import letter_store, request_address
 from privacy.services.notice import notice_current
-from privacy.services.outbox import outbox_deliver_after_commit
 from privacy.services.request_rules import _fresh, request_due_on
 
 # Which letters fit a request, and why not when one does not (the reason is shown to the officer).
@@ -147,16 +144,10 @@ def _facts(request: DataSubjectRequest, kind, note) -> dict:
     return {}
 
 
-def _address(request, delivery):
-    if delivery == LetterDelivery.EMAIL:
-        return request.requester_email
-    return request.requester_contact
-
-
 def _check_delivery(request, delivery, kind, note):
     if delivery not in LetterDelivery.values:
         raise ValidationError({"delivery": _("“%(value)s” is not email or post.") % {"value": delivery}})
-    if not _address(request, delivery).strip():
+    if not request_address(request, delivery).strip():
         if delivery == LetterDelivery.EMAIL:
             raise ValidationError(
                 {"delivery": _("Request #%(id)s has no email address; send the letter by post.") % {"id": request.pk}}
@@ -178,7 +169,7 @@ def letter_preview(*, request: DataSubjectRequest, kind, note="", delivery=Lette
 def _render(request, kind, note, delivery):
     context = {
         "recipient_name": request.requester_name,
-        "recipient_address": _address(request, delivery),
+        "recipient_address": request_address(request, delivery),
         "note": "" if kind == LetterKind.IDENTITY else note,
         **_facts(request, kind, note),
     }
@@ -198,37 +189,6 @@ def _access_email(request):
     return first.email
 
 
-def _store(*, request, kind, language, delivery, to_address, to_name, note, rendered, by, **extra) -> Letter:
-    pdf = letter_pdf(rendered.html)
-    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or None
-    letter = Letter(
-        request=request,
-        kind=kind,
-        language=language,
-        delivery=delivery,
-        to_address=to_address.strip(),
-        to_name=to_name,
-        to_masked=address_mask(to_address),
-        to_digest=address_digest(to_address),
-        subject=rendered.subject[:250],
-        note=note,
-        body_html=rendered.html,
-        body_text=rendered.text,
-        pdf=pdf,
-        pdf_sha256=pdf_digest(pdf),
-        message_id=make_msgid(domain=domain),
-        status=LetterStatus.QUEUED if delivery == LetterDelivery.EMAIL else LetterStatus.TO_POST,
-        created_by=by,
-        **extra,
-    )
-    letter.full_clean()
-    with handling_request(request):
-        letter.save()
-    if delivery == LetterDelivery.EMAIL:
-        outbox_deliver_after_commit(letter)
-    return letter
-
-
 @transaction.atomic
 def letter_create(*, request: DataSubjectRequest, kind, by, note="", delivery=LetterDelivery.EMAIL) -> Letter:
     """Write a letter answering the request and queue it; by email it leaves once this transaction commits."""
@@ -243,68 +203,18 @@ def letter_create(*, request: DataSubjectRequest, kind, by, note="", delivery=Le
         extra = {"attachment_name": export.filename, "attachment": export.content}
     else:
         rendered = _render(request, kind, note, delivery)
-    return _store(
+    return letter_store(
         request=request,
         kind=kind,
         language=request.response_language,
         delivery=delivery,
-        to_address=_address(request, delivery),
+        to_address=request_address(request, delivery),
         to_name=request.requester_name,
         note=note,
         rendered=rendered,
         by=by,
         **extra,
     )
-
-
-def letter_erasure_confirmation(*, request: DataSubjectRequest, erased_count: int, kept, by) -> Letter | None:
-    """Art. 17 and 12(1): the confirmation, written inside the erasure's transaction while the address is known.
-
-    `kept` is [(contact id, until, reason)]. Sent after the erasure commits; once delivered (or recorded as
-    posted) only the proof stays. A request with neither an email nor a postal address gets none.
-    """
-    delivery = LetterDelivery.EMAIL if request.requester_email else LetterDelivery.POST
-    to_address = _address(request, delivery)
-    if not to_address.strip() or request.is_erased:
-        return None
-    companies = dict(Contact.objects.filter(pk__in=[pk for pk, _u, _r in kept]).values_list("pk", "company__name"))
-    context = {
-        "recipient_name": request.requester_name,
-        "recipient_address": to_address,
-        "erased_count": erased_count,
-        "kept": [{"company": companies.get(pk, ""), "until": until, "reason": reason} for pk, until, reason in kept],
-        "open_requests": DataSubjectRequest.objects.filter(
-            requester_email__iexact=request.requester_email or "-",
-            status__in=(RequestStatus.RECEIVED, RequestStatus.VERIFIED, RequestStatus.IN_PROGRESS),
-        )
-        .exclude(pk=request.pk)
-        .exists(),
-    }
-    rendered = letter_html(
-        kind=LetterKind.ERASURE, language=request.response_language, context=context, request=request
-    )
-    return _store(
-        request=request,
-        kind=LetterKind.ERASURE,
-        language=request.response_language,
-        delivery=delivery,
-        to_address=to_address,
-        to_name=request.requester_name,
-        note="",
-        rendered=rendered,
-        by=by,
-        minimise_after_delivery=True,
-    )
-
-
-def letters_minimise_for(*, request_pks, reason="") -> int:
-    """Erasure: the letters of the erased person's earlier requests keep only their proof; queued ones stay unsent."""
-    letters = Letter.objects.filter(request__in=list(request_pks), minimised_at__isnull=True)
-    count = 0
-    for letter in letters.order_by("pk"):
-        letter_minimise(letter, reason=reason or _("The person's data was erased."))
-        count += 1
-    return count
 
 
 @transaction.atomic

@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 
 from accounts.roles import PRIVACY_OFFICER
 from privacy.models import (
+    DUE_SOON_DAYS,
     OPEN_REQUEST_STATUSES,
     DataSubjectRequest,
     Letter,
@@ -21,7 +22,6 @@ from privacy.models import (
 )
 from privacy.services.letter_proof import address_digest, address_mask
 from privacy.services.outbox import outbox_deliver_after_commit
-from privacy.services.request_rules import DUE_SOON_DAYS
 
 
 @dataclass

@@ -196,7 +196,7 @@ def test_the_erasure_confirmation_is_written_inside_the_erasures_transaction():
     request = VerifiedRequestFactory(request_type=RequestType.ERASURE, contacts=[contact])
     letter_kinds = []
 
-    original = services.letters.letter_erasure_confirmation
+    original = services.erasure_letter.letter_erasure_confirmation
 
     def spy(**kwargs):
         letter = original(**kwargs)
