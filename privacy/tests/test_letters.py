@@ -373,3 +373,14 @@ def test_the_subjects_export_lists_the_letters_written_to_them():
     letter = write(request, LetterKind.REFUSAL)
     data = services.subject_export(email=contact.email, language="en").data
     assert [(item["id"], item["kind"]) for item in data["letters"]] == [(letter.pk, "refusal")]
+
+
+def test_without_pango_an_email_letter_still_goes_as_html_and_a_posted_one_is_refused(monkeypatch):
+    monkeypatch.setattr(services.letter_render, "HTML", None)
+    emailed = write(RefusedRequestFactory(), LetterKind.REFUSAL)
+    assert (bytes(emailed.pdf), emailed.pdf_sha256) == (b"", "")
+    assert "Emme voi toteuttaa pyyntöäsi" in emailed.body_html
+    posted = RefusedRequestFactory(requester_email="", requester_contact="Kalakuja 2, 85100 Kalajoki")
+    with pytest.raises(services.PdfUnavailable):
+        write(posted, LetterKind.REFUSAL, delivery=LetterDelivery.POST)
+    assert Letter.objects.count() == 1
