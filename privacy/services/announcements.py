@@ -104,13 +104,17 @@ def notice_announce(*, version: PrivacyNoticeVersion, batch_size=ANNOUNCE_BATCH_
     _require_announceable(version)
     if batch_size < 1:
         raise ValidationError(_("The batch size must be at least 1, not %(value)s.") % {"value": batch_size})
-    total = 0
+    total, after = 0, 0
     while limit is None or total < limit:
         size = batch_size if limit is None else min(batch_size, limit - total)
         with transaction.atomic():
-            contacts = list(_not_yet_announced(version).select_related("company").order_by("pk")[:size])
+            # Keyset paging: each batch starts after the last one, so a batch never rescans the done part.
+            contacts = list(
+                _not_yet_announced(version).filter(pk__gt=after).select_related("company").order_by("pk")[:size]
+            )
             if not contacts:
                 break
             Letter.objects.bulk_create([_announcement(version, contact) for contact in contacts])
         total += len(contacts)
+        after = contacts[-1].pk
     return total

@@ -63,7 +63,8 @@ def letter_html(*, kind, language, context, request=None) -> RenderedLetter:
         "notice": notice,
         "request": request,
         "today": timezone.localdate(),
-        **profiling_facts(notice),
+        # Only the access letter states profiling (Art. 15(1)(h)); the others need not query for it.
+        **(profiling_facts(notice) if kind == "access" else {}),
         **context,
     }
     with translation.override(language):
