@@ -267,14 +267,15 @@ def test_a_purpose_with_automated_decisions_is_named_with_the_persons_rights(ver
     assert "ask for a person to review such a decision" in letter.body_html
 
 
-# The EDPB Guidelines 01/2022 on the right of access (version 2.0), section 5: what an answer to an access
-# request must contain. Each item is checked in the letter as sent, in both languages.
+# The EDPB Guidelines 01/2022 on the right of access (version 2.1): its three components (confirmation, the
+# data itself, and the information on the processing of section 4.3: Art. 15(1)(a)-(h) and 15(2)), which an answer
+# to an access request must contain. Each item is checked in the letter as sent, in both languages.
 EDPB_ACCESS_CHECKLIST = {
     "en": {
         "confirmation whether data is processed (Art. 15(1))": "Our customer register holds 1 record about you",
         "a copy of the data (Art. 15(3))": "A complete copy is enclosed",
         "(a) purposes": "Electronic and direct marketing",
-        "(a) legal basis per purpose (EDPB para. 113)": "legal basis: legitimate interest",
+        "(a) the legal basis of each purpose": "legal basis: legitimate interest",
         "(b) categories of data": "Contact details of the customer",
         "(c) recipients, named": "Ficolo Oy",
         "(c) and Art. 15(2): transfers outside the EU/EEA": "Transfers outside the EU/EEA",
@@ -292,7 +293,7 @@ EDPB_ACCESS_CHECKLIST = {
         "confirmation whether data is processed (Art. 15(1))": "Asiakasrekisterissämme on sinusta 1",
         "a copy of the data (Art. 15(3))": "Täydellinen jäljennös on liitteenä",
         "(a) purposes": "Sähköinen markkinointi ja suoramarkkinointi",
-        "(a) legal basis per purpose (EDPB para. 113)": "käsittelyperuste: oikeutettu etu",
+        "(a) the legal basis of each purpose": "käsittelyperuste: oikeutettu etu",
         "(b) categories of data": "Asiakkaan yhteyshenkilön yhteystiedot",
         "(c) recipients, named": "Ficolo Oy",
         "(c) and Art. 15(2): transfers outside the EU/EEA": "Siirrot EU:n tai ETA-alueen ulkopuolelle",
