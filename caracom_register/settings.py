@@ -255,6 +255,33 @@ if PUBLIC_REGISTER_SYNC_MODE not in ("update", "propose"):
     raise ImproperlyConfigured(
         f"PUBLIC_REGISTER_SYNC_MODE is {PUBLIC_REGISTER_SYNC_MODE!r}; it must be 'update' or 'propose'."
     )
+# --- Email: letters to data subjects, reminders, announcements -------------
+# SMTP unless told otherwise; `make run`'s development .env says console, so a
+# demo never mails anyone. Letters wait in the outbox while SMTP is down.
+_EMAIL_BACKENDS = {
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+    "console": "django.core.mail.backends.console.EmailBackend",
+}
+_email_backend = env.str("EMAIL_BACKEND", default="smtp")
+if _email_backend not in _EMAIL_BACKENDS:
+    raise ImproperlyConfigured(f"EMAIL_BACKEND must be smtp or console, not {_email_backend!r}.")
+MAILERS = {"default": {"BACKEND": _EMAIL_BACKENDS[_email_backend]}}
+if _email_backend == "smtp":
+    MAILERS["default"]["OPTIONS"] = {
+        "host": env.str("EMAIL_HOST", default="localhost"),
+        "port": env.int("EMAIL_PORT", default=587),
+        "use_tls": env.bool("EMAIL_USE_TLS", default=True),
+        "use_ssl": env.bool("EMAIL_USE_SSL", default=False),
+        "username": env.str("EMAIL_HOST_USER", default=""),
+        "password": env.str("EMAIL_HOST_PASSWORD", default=""),
+        "timeout": env.int("EMAIL_TIMEOUT", default=30),
+    }
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="info@caracom.fi")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The outbox: how many times a letter is tried before it is marked failed, and
+# after how long an unfinished send is treated as "outcome unknown".
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
+OUTBOX_SENDING_TIMEOUT_MINUTES = env.int("OUTBOX_SENDING_TIMEOUT_MINUTES", default=15)
 
 # --- Audit log (django-auditlog) --------------------------------------------
 AUDITLOG_STORE_JSON_CHANGES = True
@@ -268,6 +295,12 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    # httpx logs every request at INFO; the trade register sync would print a line per company.
-    "loggers": {"httpx": {"level": "WARNING"}, "httpcore": {"level": "WARNING"}},
+    # httpx logs every request at INFO (the trade register sync would print a line per company);
+    # WeasyPrint reports every rendering step at INFO.
+    "loggers": {
+        "httpx": {"level": "WARNING"},
+        "httpcore": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
