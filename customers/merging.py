@@ -1,7 +1,7 @@
 """Merging two contact persons who are one person: field by field, then the other one is gone.
 
 The kept contact takes the chosen value of each field; whatever other apps keep about the merged-away contact
-(consents, objections, restrictions, requests: customers.merge_guards) moves to the kept one; the merged-away
+(consents, objections, restrictions, requests: customers.guards) moves to the kept one; the merged-away
 row is deleted and the audit entries about it are redacted as by erasure, and one entry on the kept contact
 names the merged-away contact by id, so its (redacted) history can still be found.
 """
@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from audit.services import merge_record, redact_entries_for
 from customers import services
-from customers.merge_guards import merge_refusal, move_kept_records
+from customers.guards import merge_refusal, move_kept_records
 from customers.models import Contact
 
 MERGE_FIELDS = (

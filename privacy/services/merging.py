@@ -1,4 +1,4 @@
-"""What privacy says when two contact persons are merged (registered in customers.merge_guards).
+"""What privacy says when two contact persons are merged (registered in customers.guards by privacy.guards).
 
 Refusal: a restricted contact is only stored (Art. 18) and a contact in an open data subject request is that
 request's evidence, so neither is merged away. Mover: the merged-away contact's consents and objections, its
