@@ -17,6 +17,8 @@ REGISTER_PERMISSIONS = (
     "customers.add_contact",
     "customers.change_contact",
     "customers.delete_contact",
+    # The record of each import (who, when, which file, counts): read-only for everyone.
+    "customers.view_contactimport",
 )
 
 # The privacy notice is the Privacy officer's alone (issue #5); Staff only reads it on the public page.

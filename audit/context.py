@@ -107,6 +107,23 @@ class system_actor(contextlib.ContextDecorator):
         return False
 
 
+@dataclass
+class _UserFrame:
+    user: object
+
+
+@contextlib.contextmanager
+def user_actor(user):
+    """Attribute every change inside to `user`: a command run on a named staff member's behalf (an import)."""
+    if user is None or not user.pk or not user.is_active:
+        raise ValueError("user_actor() needs an active, saved user.")
+    token = _frame.set(_UserFrame(user))
+    try:
+        yield
+    finally:
+        _frame.reset(token)
+
+
 @contextlib.contextmanager
 def request_actor(request, *, remote_addr=None, remote_port=None):
     token = _frame.set(_RequestFrame(request, remote_addr, remote_port))
@@ -132,6 +149,8 @@ def current_actor() -> Actor:
     if isinstance(frame, _SystemFrame):
         user = frame.user()
         return Actor(user=user, email=user.email)
+    if isinstance(frame, _UserFrame):
+        return Actor(user=frame.user, email=frame.user.email)
     if isinstance(frame, _RequestFrame):
         user = getattr(frame.request, "user", None)
         if user is not None and user.is_authenticated and isinstance(user, get_user_model()):

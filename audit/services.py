@@ -3,6 +3,7 @@ removing personal values from entries (erasure), and deleting expired entries.""
 
 import datetime
 
+from auditlog.cid import get_cid
 from auditlog.models import LogEntry
 from auditlog.signals import accessed
 from django.conf import settings
@@ -12,11 +13,12 @@ from django.db.models import TextField, Value
 from django.db.models.functions import Concat
 from django.utils import timezone
 
+from audit import context
 from audit.context import current_actor
 from audit.declarations import get_audited
 from audit.middleware import client_ip
 from audit.models import SecurityEvent
-from audit.querysets import AuditBypassError
+from audit.querysets import AuditBypassError, insert_entries
 from caracom_register.queries import array_literal, keys_in
 
 REDACTED = "[redacted]"
@@ -48,6 +50,57 @@ def security_event_record(*, kind, request=None, user=None, email="", factor="")
 def access_record(*, instance) -> None:
     """Log that someone viewed an object's personal data (an ACCESS entry)."""
     accessed.send(type(instance), instance=instance)
+
+
+def disclosure_record(*, instances, details: dict) -> int:
+    """Log that the current actor took these objects' data out of the register (a list export): one ACCESS entry
+    per object, each carrying `details` (how it was selected, how many rows; never personal values).
+
+    Per object, not one entry per export, so that a person's own trail shows every disclosure of their data
+    (GDPR Art. 15) and erasure redacts it with the rest. Written in bulk (COPY on PostgreSQL).
+    """
+    instances = list(instances)
+    if not instances:
+        return 0
+    model = type(instances[0])
+    config = get_audited(model)
+    content_type = ContentType.objects.get_for_model(model)
+    actor = context.current_actor()
+    cid = get_cid()
+    entries = []
+    for instance in instances:
+        entry = LogEntry(
+            content_type=content_type,
+            object_pk=str(instance.pk),
+            object_id=instance.pk if isinstance(instance.pk, int) else None,
+            object_repr=config.repr_for(instance) if config else str(instance),
+            action=LogEntry.Action.ACCESS,
+            changes=None,
+            cid=cid,
+            additional_data={"disclosure": details},
+        )
+        context.stamp(entry, actor)
+        entries.append(entry)
+    insert_entries(entries, using=LogEntry.objects.db)
+    return len(entries)
+
+
+def merge_record(*, instance, merged_away: str) -> LogEntry:
+    """One entry on the kept object of a merge naming the merged-away one by id ("Contact #17"), no values."""
+    config = get_audited(type(instance))
+    entry = LogEntry(
+        content_type=ContentType.objects.get_for_model(type(instance)),
+        object_pk=str(instance.pk),
+        object_id=instance.pk if isinstance(instance.pk, int) else None,
+        object_repr=config.repr_for(instance) if config else str(instance),
+        action=LogEntry.Action.UPDATE,
+        changes={"merged_away": [None, merged_away]},
+        cid=get_cid(),
+        additional_data={"merge": {"merged_away": merged_away}},
+    )
+    context.stamp(entry)
+    insert_entries([entry], using=LogEntry.objects.db)
+    return entry
 
 
 def _redact_changes(changes, personal_fields):

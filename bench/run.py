@@ -20,6 +20,7 @@ import sys
 import time
 from pathlib import Path
 
+from bench.register_tools import bench_register_tools
 from bench.setup import ROOT, django_setup, require_bench_database, sign_in_with_second_factor
 
 FULL = {"companies": 100_000, "contacts_per_company": 10, "audit_entries": 5_000_000}
@@ -555,6 +556,7 @@ def main(argv=None):
     rows += bench_subject(data, warmup=2, repeats=args.repeats, budget=budget)
     log("Item 6: audited vs unaudited writes")
     rows += bench_writes(data, repeats=100 if full else 30)
+    rows += bench_register_tools(scale=args.scale, user=admin, log=log)
     text = publish()
     if not args.skip_purge:
         log("Item 5: purge_expired vs raw SQL DELETE (each in its own process)")

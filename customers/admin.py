@@ -16,7 +16,11 @@ from caracom_register.changelist import FastRowsAdminMixin
 from caracom_register.queries import keys_in
 from caracom_register.widgets import ValidatedAutocompleteMixin
 from customers import guards, services
-from customers.models import Company, Contact, active_customer_q
+from customers.admin_bulk import mark_contacts_ended, mark_relationships_ended
+from customers.admin_duplicates import DuplicatesAdminMixin
+from customers.admin_export import ListExportAdminMixin
+from customers.admin_import import ContactImportAdmin, ContactImportAdminMixin
+from customers.models import Company, Contact, ContactImport, active_customer_q
 from customers.public_register.admin import PublicRegisterAdminMixin, PublicRegisterStatusFilter
 from customers.validators import phone_search_variant
 
@@ -207,7 +211,11 @@ class ContactInline(admin.TabularInline):
 
 
 @admin.register(Company)
-class CompanyAdmin(PublicRegisterAdminMixin, AuditHistoryLinkMixin, FastChangelistMixin, admin.ModelAdmin):
+class CompanyAdmin(
+    ListExportAdminMixin, PublicRegisterAdminMixin, AuditHistoryLinkMixin, FastChangelistMixin, admin.ModelAdmin
+):
+    change_list_template = "admin/customers/company/change_list.html"
+    actions = [mark_relationships_ended]
     list_display = ("name", "business_id", "city", "relationship_status", "contact_count")
     search_fields = ("name", "business_id", "city")
     # Choices and fixed lookups only: no filter that asks the table for its distinct values.
@@ -287,6 +295,9 @@ class CompanyAdmin(PublicRegisterAdminMixin, AuditHistoryLinkMixin, FastChangeli
 
 @admin.register(Contact)
 class ContactAdmin(
+    ContactImportAdminMixin,
+    ListExportAdminMixin,
+    DuplicatesAdminMixin,
     ValidatedAutocompleteMixin,
     AccessLoggedAdminMixin,
     AuditHistoryLinkMixin,
@@ -295,6 +306,8 @@ class ContactAdmin(
     IndexedSearchMixin,
     admin.ModelAdmin,
 ):
+    change_list_template = "admin/customers/contact/change_list.html"
+    actions = [mark_contacts_ended]
     list_display = ("name", "restriction_marker", "company", "email", "phone")
     list_select_related = ("company",)
     # Sorting by name sorts like the default ordering, so the name index serves both directions.
@@ -352,6 +365,10 @@ class ContactAdmin(
         for contact in contacts:
             services.contact_delete(contact=contact)
 
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "has_import_permission": self.has_import_permission(request)}
+        return super().changelist_view(request, extra_context)
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         obj = self.get_object(request, object_id)
         refusal = guards.edit_refusal(obj) if request.method == "GET" else None
@@ -368,3 +385,6 @@ class ContactAdmin(
 
     def delete_model(self, request, obj):
         services.contact_delete(contact=obj)
+
+
+admin.site.register(ContactImport, ContactImportAdmin)

@@ -28,7 +28,13 @@ class Marker:
     label: str
 
 
+# Merging two contacts: a refusal answers "may this contact be merged away?", a mover moves what another app
+# keeps about one contact (consents, requests, ...) to the other, inside the merge's transaction.
+Mover = Callable[..., None]
+
 _edit_guards: list[Guard] = []
+_merge_guards: list[Guard] = []
+_merge_movers: list[Mover] = []
 _delete_guards: list[Guard] = []
 _restriction_marker: list[Marker] = []
 
@@ -68,3 +74,22 @@ def restriction_expression() -> Expression:
 
 def restriction_label() -> str:
     return str(_restriction_marker[0].label) if _restriction_marker else ""
+
+
+def register_merge_guard(*, refusal: Guard | None = None, mover: Mover | None = None) -> None:
+    """`refusal(contact) -> str | None`; `mover(*, source, target)` moves the app's records of `source` to `target`."""
+    if refusal is not None and refusal not in _merge_guards:
+        _merge_guards.append(refusal)
+    if mover is not None and mover not in _merge_movers:
+        _merge_movers.append(mover)
+
+
+def merge_refusal(contact) -> str | None:
+    """Why this contact may not be merged away now, from the other apps' guards, or None."""
+    return next((reason for guard in _merge_guards if (reason := guard(contact))), None)
+
+
+def move_kept_records(*, source, target) -> None:
+    """Every app moves what it keeps about `source` (about to be merged away) to `target`."""
+    for mover in _merge_movers:
+        mover(source=source, target=target)

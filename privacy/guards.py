@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy
 
 from customers import guards
 from privacy.selectors import contact_is_restricted, open_requests, restricted_exists
+from privacy.services.merging import contact_merge_privacy_refusal, contact_privacy_records_move
 
 
 def refuse_edit_of_restricted(contact) -> str | None:
@@ -37,4 +38,5 @@ def register_guards() -> None:
     guards.register_edit_guard(refuse_edit_of_restricted)
     guards.register_delete_guard(refuse_delete_in_open_request)
     guards.register_delete_guard(refuse_delete_of_restricted)
+    guards.register_merge_guard(refusal=contact_merge_privacy_refusal, mover=contact_privacy_records_move)
     guards.register_restriction_marker(guards.Marker(expression=restricted_exists, label=gettext_lazy("Restricted")))

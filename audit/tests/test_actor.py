@@ -7,8 +7,8 @@ from django.test import RequestFactory, override_settings
 from django.urls import reverse
 
 from accounts.models import User
-from accounts.tests.factories import TEST_PASSWORD, SuperuserFactory, sign_in_verified
-from audit.context import system_actor
+from accounts.tests.factories import TEST_PASSWORD, StaffUserFactory, SuperuserFactory, sign_in_verified
+from audit.context import current_actor, system_actor, user_actor
 from customers import services
 from customers.models import Company
 from customers.tests.factories import CompanyFactory, company_post_data
@@ -157,3 +157,15 @@ def test_no_entry_ever_has_an_empty_actor_email(client):
     CompanyFactory()
     assert not LogEntry.objects.filter(actor_email__isnull=True).exists()
     assert not LogEntry.objects.filter(actor_email="").exists()
+
+
+def test_user_actor_names_the_given_user_on_entries_written_inside(db):
+    user = StaffUserFactory()
+    with user_actor(user):
+        assert current_actor().email == user.email
+
+
+def test_user_actor_refuses_an_inactive_user(db):
+    user = StaffUserFactory(is_active=False)
+    with pytest.raises(ValueError), user_actor(user):
+        pass

@@ -23,6 +23,7 @@ from accounts.tests.factories import (
     SuperuserFactory,
     sign_in_verified,
 )
+from customers.models import ContactImport
 from customers.tests.factories import ContactFactory
 from privacy.services import retention_purge
 from privacy.tests.factories import ConsentFactory, ProcessingRestrictionFactory, VerifiedRequestFactory
@@ -37,6 +38,7 @@ REGISTER = "view add change delete"
 GRANTS = {
     "customers.company": {STAFF: REGISTER, PRIVACY_OFFICER: REGISTER},
     "customers.contact": {STAFF: REGISTER, PRIVACY_OFFICER: REGISTER},
+    "customers.contactimport": {STAFF: "view", PRIVACY_OFFICER: "view"},
     "auditlog.logentry": {PRIVACY_OFFICER: "view"},
     # Clearing a lockout is its own logged action (accounts.admin), never a delete.
     "axes.accessattempt": {PRIVACY_OFFICER: "view"},
@@ -57,6 +59,8 @@ GRANTS = {
 # system writes itself, and an audit trail nobody may edit.
 NOBODY = {
     "auditlog.logentry": "add change delete",
+    # An import's record is written by the import itself.
+    "customers.contactimport": "add change delete",
     # Sign-in records are evidence: the superuser cannot alter them either.
     "axes.accessattempt": "add change delete",
     "axes.accesslog": "add change delete",
@@ -77,6 +81,8 @@ NOBODY = {
 # Pages outside the model admins: (url name, {role: status}).
 OTHER_PAGES = [
     ("admin:index", {ANONYMOUS: 302, STAFF: 200, PRIVACY_OFFICER: 200, SUPERUSER: 200}),
+    ("admin:customers_contact_import", {ANONYMOUS: 302, STAFF: 200, PRIVACY_OFFICER: 200, SUPERUSER: 200}),
+    ("admin:customers_contact_duplicates", {ANONYMOUS: 302, STAFF: 200, PRIVACY_OFFICER: 200, SUPERUSER: 200}),
     ("admin:password_change", {ANONYMOUS: 302, STAFF: 200, PRIVACY_OFFICER: 200, SUPERUSER: 200}),
     ("admin:privacy_retention_review", {ANONYMOUS: 302, STAFF: 403, PRIVACY_OFFICER: 200, SUPERUSER: 200}),
     ("admin:privacy_privacynoticeversion_record", {ANONYMOUS: 302, STAFF: 403, PRIVACY_OFFICER: 200, SUPERUSER: 200}),
@@ -116,6 +122,7 @@ def some_of_everything():
     """At least one row of every model registered now, so its object pages are checked too."""
     contact = ContactFactory()
     user = StaffUserFactory()
+    ContactImport.objects.create(imported_by=user, file_name="lista.csv", source="customer_company")
     services.recovery_codes_replace(user=user)
     sign_in_verified(Client(), user)  # a TOTP device
     PasskeyFactory(user=user)

@@ -52,7 +52,7 @@ def _contact_record(contact, notice, language):
     return {
         "id": contact.pk,
         "personal_data": contact.personal_data(),
-        "company": {"id": company.pk, "business_id": company.business_id, "country": company.country}
+        "company": {"id": company.pk, "business_id": company.business_id, "country": str(company.country)}
         | company.personal_data(),
         "source": contact.source,
         "source_description": source.localized("title", language) if source else contact.get_source_display(),
