@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from audit.admin import COUNT_CAP, AccessLoggedAdminMixin, AuditHistoryLinkMixin, EstimatedCountPaginator
 from caracom_register.changelist import FastRowsAdminMixin
 from caracom_register.queries import keys_in
+from caracom_register.service_errors import ServiceErrorsAdminMixin
 from caracom_register.widgets import ValidatedAutocompleteMixin
 from customers import services
 from customers.models import Company, Contact, active_customer_q
@@ -212,7 +213,7 @@ class ContactInline(admin.TabularInline):
 
 
 @admin.register(Company)
-class CompanyAdmin(AuditHistoryLinkMixin, FastChangelistMixin, admin.ModelAdmin):
+class CompanyAdmin(ServiceErrorsAdminMixin, AuditHistoryLinkMixin, FastChangelistMixin, admin.ModelAdmin):
     list_display = ("name", "business_id", "city", "relationship_status", "contact_count")
     search_fields = ("name", "business_id", "city")
     # Choices and fixed lookups only: no filter that asks the table for its distinct values.
@@ -292,6 +293,7 @@ class CompanyAdmin(AuditHistoryLinkMixin, FastChangelistMixin, admin.ModelAdmin)
 
 @admin.register(Contact)
 class ContactAdmin(
+    ServiceErrorsAdminMixin,
     ValidatedAutocompleteMixin,
     AccessLoggedAdminMixin,
     AuditHistoryLinkMixin,

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from caracom_register.constraints import unique_race_as_field_error
 from customers.models import Company, Contact
 
 COMPANY_EDITABLE_FIELDS = (
@@ -50,12 +51,18 @@ def _apply(instance, allowed, data):
         setattr(instance, name, value)
 
 
+def _save(instance):
+    # full_clean() checked the unique keys, but a concurrent writer may have taken one since.
+    with unique_race_as_field_error(instance):
+        instance.save()
+
+
 @transaction.atomic
 def company_create(**data) -> Company:
     company = Company()
     _apply(company, COMPANY_EDITABLE_FIELDS, data)
     company.full_clean()
-    company.save()
+    _save(company)
     return company
 
 
@@ -63,7 +70,7 @@ def company_create(**data) -> Company:
 def company_update(*, company: Company, **data) -> Company:
     _apply(company, COMPANY_EDITABLE_FIELDS, data)
     company.full_clean()
-    company.save()
+    _save(company)
     return company
 
 
@@ -72,7 +79,7 @@ def contact_create(**data) -> Contact:
     contact = Contact()
     _apply(contact, CONTACT_EDITABLE_FIELDS, data)
     contact.full_clean()
-    contact.save()
+    _save(contact)
     return contact
 
 
@@ -96,7 +103,7 @@ def contact_update(*, contact: Contact, rectification_request=None, **data) -> C
         _refuse_if_restricted(contact)
     _apply(contact, CONTACT_EDITABLE_FIELDS, data)
     contact.full_clean()
-    contact.save()
+    _save(contact)
     return contact
 
 
