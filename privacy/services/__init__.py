@@ -7,7 +7,7 @@ Every public service is re-exported here, so callers (other apps, commands, oper
 from privacy.services.consent import consent_record, refusable_purposes
 from privacy.services.erasure import ErasureOutcome, subject_erase
 from privacy.services.export import CSV_EXTRA_COLUMNS, EXPORT_FORMAT, SubjectExport, subject_export
-from privacy.services.lookup import SubjectLookupResult, access_record_contact, subject_lookup
+from privacy.services.lookup import LOOKUP_LIMIT, SubjectLookupResult, access_record_contact, subject_lookup
 from privacy.services.marketing import (
     DIRECT_MARKETING,
     MARKETING_CSV_COLUMNS,
@@ -53,6 +53,7 @@ __all__ = [
     "DUE_SOON_DAYS",
     "EXPORT_FORMAT",
     "LONGEST_EXTENSION_MONTHS",
+    "LOOKUP_LIMIT",
     "MARKETING_CSV_COLUMNS",
     "PURGE_BATCH_SIZE",
     "PURGE_LOCK_KEY",
