@@ -1,3 +1,5 @@
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -6,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from audit.querysets import AuditedManager
+from caracom_register.dates import date_bounds_error
 from customers.validators import normalize_phone, validate_business_id, validate_country_code
 
 
@@ -30,6 +33,17 @@ def active_customer_q(on, prefix=""):
     The relationship is active until and including its end day, like Company.is_active_customer.
     """
     return Q(**{f"{prefix}relationship_end__isnull": True}) | Q(**{f"{prefix}relationship_end__gte": on})
+
+
+def check_dates_in_bounds(instance, names):
+    """Every date field named is within the register's days (caracom_register.dates), or a field error each."""
+    errors = {
+        name: error
+        for name in names
+        if isinstance(value := getattr(instance, name), datetime.date) and (error := date_bounds_error(value))
+    }
+    if errors:
+        raise ValidationError(errors)
 
 
 class PersonalDataModel(models.Model):
@@ -137,6 +151,7 @@ class Company(PersonalDataModel, LegalHoldMixin):
 
     def clean(self):
         super().clean()
+        check_dates_in_bounds(self, ("relationship_start", "relationship_end", "legal_hold_until"))
         self.country = (self.country or "").upper()
         if self.relationship_start and self.relationship_end and self.relationship_end < self.relationship_start:
             raise ValidationError(
@@ -254,6 +269,7 @@ class Contact(PersonalDataModel, LegalHoldMixin):
 
     def clean(self):
         super().clean()
+        check_dates_in_bounds(self, ("ended_on", "legal_hold_until"))
         if self.ended_on and self.ended_on > timezone.localdate():
             raise ValidationError(
                 {

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from caracom_register.dates import check_date_bounds
 from privacy.models import (
     Consent,
     ConsentMethod,
@@ -66,6 +67,7 @@ def consent_record(
     if errors:
         raise ValidationError(errors)
     _not_in_future(decided_on, "decided_on", _("The day"))
+    check_date_bounds(decided_on, field="decided_on")
     contacts = list(contacts)
     if not contacts:
         raise ValidationError(_("No contact to record the consent for: match the request to a contact first."))
