@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.actions import delete_selected
 from django.contrib.admin.views.main import SEARCH_VAR
 from django.core.exceptions import PermissionDenied
 from django.db import connections
@@ -184,6 +185,29 @@ class PhoneAwareSearchMixin:
         return super().get_search_results(request, queryset, search_term)
 
 
+def delete_selected_unless_kept(modeladmin, request, queryset):
+    """Django's "delete selected", refused up front with each reason when a selected contact must be kept.
+
+    Django's own action would answer a bare 403 (the kept contact is one the user "may not delete"),
+    saying neither which contact nor why.
+    """
+    refusals = [
+        reason for contact in queryset.select_related("company") if (reason := services.contact_delete_refusal(contact))
+    ]
+    if refusals:
+        for reason in refusals:
+            messages.error(request, reason)
+        messages.error(request, _("Nothing was deleted: some of the selected contacts must be kept."))
+        return None
+    return delete_selected(modeladmin, request, queryset)
+
+
+delete_selected_unless_kept.allowed_permissions = delete_selected.allowed_permissions
+delete_selected_unless_kept.short_description = delete_selected.short_description
+# Under the site action's name, so it takes that action's place on the contact list.
+delete_selected_unless_kept.__name__ = "delete_selected"
+
+
 RESTRICTED_MESSAGE = _(
     "This contact is restricted (GDPR Art. 18): it is only stored and cannot be edited here. "
     "The privacy officer corrects it through the data subject request."
@@ -308,6 +332,7 @@ class ContactAdmin(
     ordering_ties = {"last_name": ("first_name", "id")}
     search_fields = ("first_name", "last_name", "email", "phone", "company__name")
     list_filter = ("source", "legal_basis")
+    actions = [delete_selected_unless_kept]
     autocomplete_fields = ("company",)
     readonly_fields = ("created_at", "updated_at")
 
