@@ -188,9 +188,27 @@ def retention_purge(*, as_of: datetime.date, dry_run: bool = False, batch_size: 
         )
 
 
+def _close_interrupted_runs(run):
+    """Mark the runs still "running" as interrupted: with the lock held, none of them can still be running.
+
+    A run killed outright (kill -9, a crash) records no end; its finished batches are done and counted,
+    and this run carries on with the rest.
+    """
+    return (
+        PurgeRun.objects.filter(outcome=PurgeRun.Outcome.RUNNING)
+        .exclude(pk=run.pk)
+        .update(
+            outcome=PurgeRun.Outcome.INTERRUPTED,
+            error=f"Stopped before it finished; found still marked running by run #{run.pk}.",
+        )
+    )
+
+
 def _retention_purge_locked(*, as_of, dry_run, batch_size):
 
     run = PurgeRun.objects.create(as_of=as_of, dry_run=dry_run)
+    if interrupted := _close_interrupted_runs(run):
+        logger.warning("purge_expired: %s earlier run(s) had been interrupted; marked as such", interrupted)
     try:
         if dry_run:
             plan = retention_plan(as_of=as_of)
