@@ -12,10 +12,10 @@ from django.db.models import TextField, Value
 from django.db.models.functions import Concat
 from django.utils import timezone
 
+from audit.declarations import audited_models, get_audited
 from audit.middleware import client_ip
 from audit.models import SecurityEvent
 from audit.querysets import AuditBypassError
-from audit.registry import audited_models, get_audited
 from caracom_register.queries import array_literal, keys_in
 
 REDACTED = "[redacted]"

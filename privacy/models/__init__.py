@@ -25,6 +25,7 @@ from privacy.models.notice import (
     localized,
 )
 from privacy.models.requests import (
+    DUE_SOON_DAYS,
     ERASED,
     OPEN_REQUEST_STATUSES,
     VERIFIED_REQUEST_STATUSES,
@@ -47,6 +48,7 @@ from privacy.models.rights import (
 )
 
 __all__ = [
+    "DUE_SOON_DAYS",
     "ERASED",
     "NOTICE_LANGUAGES",
     "NOTICE_PART_MODELS",

@@ -26,8 +26,6 @@ ANSWER_WITHIN_MONTHS = 1
 LONGEST_EXTENSION_MONTHS = 2
 
 
-DUE_SOON_DAYS = 7
-
 # The GDPR applies from this day (Art. 99(2)): no data subject request of ours was received before it.
 GDPR_APPLIES_FROM = datetime.date(2018, 5, 25)
 
