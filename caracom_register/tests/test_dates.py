@@ -39,3 +39,10 @@ def test_a_date_is_shown_the_finnish_way_in_finnish():
     with translation.override("fi"):
         assert shown_date(datetime.date(2026, 11, 30)) == "30.11.2026"
     assert shown_date(datetime.date(2026, 11, 30)) == "2026-11-30"
+
+
+def test_a_date_out_of_bounds_is_explained_in_finnish_with_finnish_dates():
+    with translation.override("fi"):
+        assert date_bounds_error(datetime.date(1, 1, 1)) == (
+            "1.1.0001 on liian aikaisin: anna päivämäärä 1.1.1900 tai sen jälkeen."
+        )
