@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from caracom_register.constraints import unique_race_as_field_error
 from caracom_register.dates import check_date_bounds
 from privacy.models import (
     Consent,
@@ -90,7 +91,9 @@ def consent_record(
             consent.note = (note or "").strip()
             consent.request = request
             consent.full_clean()
-            consent.save()
+            # Two officers recording one contact's consent for one purpose at once: the second is told, no 500.
+            with unique_race_as_field_error(consent):
+                consent.save()
             saved.append(consent)
         if request is not None:
             _start(request)
