@@ -14,7 +14,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from caracom_register.service_errors import add_validation_errors
+from caracom_register.service_errors import ServiceErrorsAdminMixin, add_validation_errors
 from caracom_register.widgets import ValidatedAutocompleteMixin
 from customers.models import Contact
 from privacy import services
@@ -95,7 +95,7 @@ class RequestMedia:
 
 
 @admin.register(DataSubjectRequest)
-class DataSubjectRequestAdmin(ValidatedAutocompleteMixin, admin.ModelAdmin):
+class DataSubjectRequestAdmin(ServiceErrorsAdminMixin, ValidatedAutocompleteMixin, admin.ModelAdmin):
     form = RequestAdminForm
     list_display = ("__str__", "request_type", "status", "received_on", "deadline", "requester_name", "channel")
     list_filter = (DeadlineFilter, "status", "request_type")
