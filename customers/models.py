@@ -161,6 +161,9 @@ class Company(PersonalDataModel, LegalHoldMixin):
                 }
             )
         self.clean_legal_hold()
+        self.refuse_taken_business_id()
+
+    def refuse_taken_business_id(self):
         if self.business_id and Company.objects.filter(business_id=self.business_id).exclude(pk=self.pk).exists():
             # Said on the field (the database constraint would only say it for the whole form).
             raise ValidationError(
@@ -169,6 +172,14 @@ class Company(PersonalDataModel, LegalHoldMixin):
                     % {"value": self.business_id}
                 }
             )
+
+    def validate_constraints(self, exclude=None):
+        try:
+            super().validate_constraints(exclude=exclude)
+        except ValidationError:
+            # A colleague saved the same business ID after clean() looked: say it on the field all the same.
+            self.refuse_taken_business_id()
+            raise
 
     @property
     def is_active_customer(self):
@@ -278,6 +289,17 @@ class Contact(PersonalDataModel, LegalHoldMixin):
                 }
             )
         self.clean_legal_hold()
+        self.refuse_taken_email()
+
+    def validate_constraints(self, exclude=None):
+        try:
+            super().validate_constraints(exclude=exclude)
+        except ValidationError:
+            # A colleague saved the same email in the company after clean() looked: say it on the field.
+            self.refuse_taken_email()
+            raise
+
+    def refuse_taken_email(self):
         if (
             self.email
             and self.company_id

@@ -92,6 +92,22 @@ def test_the_same_email_at_another_company_meanwhile_is_no_conflict(rival_betwee
 
 
 @pytest.mark.django_db
+def test_a_business_id_taken_after_clean_looked_is_still_refused_on_the_field(monkeypatch):
+    # The window inside full_clean(): clean() found the ID free, the constraint check then finds it taken.
+    original = Company.clean
+
+    def clean_then_a_rival_saves(self):
+        original(self)
+        if not Company.objects.filter(business_id=BUSINESS_ID).exists():
+            CompanyFactory(business_id=BUSINESS_ID)
+
+    monkeypatch.setattr(Company, "clean", clean_then_a_rival_saves)
+    with pytest.raises(ValidationError) as refused:
+        services.company_create(name="Kalajoen Kala Oy", business_id=BUSINESS_ID)
+    assert refused.value.message_dict == {"business_id": [TAKEN_ID_ERROR]}
+
+
+@pytest.mark.django_db
 def test_an_integrity_error_of_no_unique_key_is_not_taken_for_one():
     error = IntegrityError("NOT NULL constraint failed: customers_company.name")
     assert violated_unique_constraint(Company, error) is None
@@ -179,7 +195,7 @@ def test_twelve_parallel_adds_of_one_business_id_save_one_and_refuse_the_rest_on
     refused = [r for r in results if isinstance(r, ValidationError)]
     assert len(saved) == 1
     assert len(refused) == PARALLEL - 1, [r for r in results if not isinstance(r, Company | ValidationError)]
-    assert all(r.message_dict == {"business_id": [TAKEN_ID_ERROR]} for r in refused)
+    assert all(r.message_dict == {"business_id": [TAKEN_ID_ERROR]} for r in refused), [r.message_dict for r in refused]
     assert Company.objects.count() == 1
     assert company_entries().count() == 1
 
@@ -194,7 +210,7 @@ def test_twelve_parallel_adds_of_one_email_in_a_company_save_one_and_refuse_the_
     assert sum(isinstance(r, Contact) for r in results) == 1
     refused = [r for r in results if isinstance(r, ValidationError)]
     assert len(refused) == PARALLEL - 1, results
-    assert all(r.message_dict == {"email": [TAKEN_EMAIL_ERROR]} for r in refused)
+    assert all(r.message_dict == {"email": [TAKEN_EMAIL_ERROR]} for r in refused), [r.message_dict for r in refused]
     assert Contact.objects.count() == 1
 
 
@@ -219,6 +235,7 @@ def test_twelve_parallel_company_pages_adding_one_business_id_answer_one_redirec
 
     results = run_in_parallel(post)
     assert sorted(status for status, _ in results) == [200] * (PARALLEL - 1) + [302]
-    assert all(errors == [TAKEN_ID_ERROR] for status, errors in results if status == 200)
+    refusals = [errors for status, errors in results if status == 200]
+    assert all(errors == [TAKEN_ID_ERROR] for errors in refusals), refusals
     assert Company.objects.count() == 1
     assert company_entries().count() == 1
