@@ -7,6 +7,7 @@ fail closed: DEBUG is off and there is no SECRET_KEY unless one is given.
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -48,6 +49,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "accounts",
     "customers",
     "privacy",
@@ -138,6 +140,24 @@ REQUIRE_2FA = env.bool("REQUIRE_2FA", default=True)
 OTP_TOTP_ISSUER = "Caracom customer register"
 # Admins may delete a user's devices (the reset path) but never see their secrets.
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+
+# Passkeys (WebAuthn, django-otp-webauthn) are a second factor beside the
+# authenticator app, never a way around the password. A passkey is bound to
+# the register's host name (the relying party id) and the browser reports the
+# page's origin, so both must name the address staff really use; by default
+# the HTTPS origin in CSRF_TRUSTED_ORIGINS, or http://localhost:8000 for the
+# local demo (an IP address such as 127.0.0.1 cannot hold passkeys).
+PASSKEY_ORIGINS = [origin for origin in env.list("PASSKEY_ORIGINS", default=CSRF_TRUSTED_ORIGINS) if origin] or [
+    "http://localhost:8000"
+]
+OTP_WEBAUTHN_ALLOWED_ORIGINS = PASSKEY_ORIGINS
+OTP_WEBAUTHN_RP_ID = env.str("PASSKEY_RP_ID", default=urlsplit(PASSKEY_ORIGINS[0]).hostname or "localhost")
+OTP_WEBAUTHN_RP_NAME = "Caracom customer register"
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+OTP_WEBAUTHN_HELPER_CLASS = "accounts.passkeys.PasskeyHelper"
+# With this on, a member of the Privacy officer group passes the second step
+# only with a passkey (phishing-resistant); codes no longer count for them.
+REQUIRE_PASSKEY_FOR_PRIVACY_OFFICER = env.bool("REQUIRE_PASSKEY_FOR_PRIVACY_OFFICER", default=False)
 
 # Sessions end after this much inactivity and when the browser closes.
 SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=30)
