@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from audit import context
 from audit.context import current_actor
-from audit.declarations import get_audited
+from audit.declarations import audited_models, get_audited
 from audit.middleware import client_ip
 from audit.models import SecurityEvent
 from audit.querysets import AuditBypassError, insert_entries
@@ -239,6 +239,43 @@ def _redact_admin_history(model, pks):
     )
     # redacted_repr(pk) is a fixed prefix and the id: one UPDATE for all rows.
     rows.update(object_repr=Concat(Value(config.redacted_repr("")), "object_id", output_field=TextField()))
+
+
+@transaction.atomic
+def redact_m2m_mentions(*, model, names_by_pk) -> int:
+    """Replace the names of these rows of `model` wherever another audited model's m2m entries list them.
+
+    An m2m entry about a request ("matched_contacts": add ["Maija M", "Ulpukka V"]) names each contact by
+    its str(), in an entry about the request, not the contact: redacting the contact's own entries never
+    reaches it, and the request (with its other, kept contacts) may stay. Each name becomes the row's
+    redacted label ("Contact #12"); the other names of the entry stay. Returns the entries changed.
+    """
+    config = get_audited(model)
+    labels = {name: config.redacted_repr(pk) for pk, name in names_by_pk.items() if name}
+    if not labels:
+        return 0
+    redacted_at = timezone.now().isoformat()
+    changed = 0
+    for owner in audited_models():
+        for field_name in get_audited(owner).m2m_fields:
+            if owner._meta.get_field(field_name).related_model is not model:
+                continue
+            entries = LogEntry.objects.filter(
+                content_type=ContentType.objects.get_for_model(owner), changes__has_key=field_name
+            ).order_by("pk")
+            batch = []
+            for entry in entries.iterator(chunk_size=500):
+                value = entry.changes[field_name]
+                objects = value.get("objects") if isinstance(value, dict) else None
+                if not isinstance(objects, list) or not labels.keys() & set(map(str, objects)):
+                    continue
+                entry.changes = {**entry.changes, field_name: {**value, "objects": [labels.get(o, o) for o in objects]}}
+                entry.changes_text = ""
+                data = entry.additional_data if isinstance(entry.additional_data, dict) else {}
+                entry.additional_data = {**data, "redacted_at": redacted_at}
+                batch.append(entry)
+            changed += _save_redacted(batch)
+    return changed
 
 
 @transaction.atomic

@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.actions import delete_selected
 from django.contrib.admin.views.main import SEARCH_VAR
 from django.core.exceptions import PermissionDenied
 from django.db import connections
@@ -14,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from audit.admin import COUNT_CAP, AccessLoggedAdminMixin, AuditHistoryLinkMixin, EstimatedCountPaginator
 from caracom_register.changelist import FastRowsAdminMixin
 from caracom_register.queries import keys_in
+from caracom_register.service_errors import ServiceErrorsAdminMixin
 from caracom_register.widgets import ValidatedAutocompleteMixin
 from customers import guards, services
 from customers.admin_bulk import mark_contacts_ended, mark_relationships_ended
@@ -188,6 +190,29 @@ class PhoneAwareSearchMixin:
         return super().get_search_results(request, queryset, search_term)
 
 
+def delete_selected_unless_kept(modeladmin, request, queryset):
+    """Django's "delete selected", refused up front with each reason when a selected contact must be kept.
+
+    Django's own action would answer a bare 403 (the kept contact is one the user "may not delete"),
+    saying neither which contact nor why.
+    """
+    refusals = [
+        reason for contact in queryset.select_related("company") if (reason := services.contact_delete_refusal(contact))
+    ]
+    if refusals:
+        for reason in refusals:
+            messages.error(request, reason)
+        messages.error(request, _("Nothing was deleted: some of the selected contacts must be kept."))
+        return None
+    return delete_selected(modeladmin, request, queryset)
+
+
+delete_selected_unless_kept.allowed_permissions = delete_selected.allowed_permissions
+delete_selected_unless_kept.short_description = delete_selected.short_description
+# Under the site action's name, so it takes that action's place on the contact list.
+delete_selected_unless_kept.__name__ = "delete_selected"
+
+
 class ContactInline(admin.TabularInline):
     """A company's contacts on its page: new ones are added here, existing ones are shown read-only.
 
@@ -212,7 +237,12 @@ class ContactInline(admin.TabularInline):
 
 @admin.register(Company)
 class CompanyAdmin(
-    ListExportAdminMixin, PublicRegisterAdminMixin, AuditHistoryLinkMixin, FastChangelistMixin, admin.ModelAdmin
+    ServiceErrorsAdminMixin,
+    ListExportAdminMixin,
+    PublicRegisterAdminMixin,
+    AuditHistoryLinkMixin,
+    FastChangelistMixin,
+    admin.ModelAdmin,
 ):
     change_list_template = "admin/customers/company/change_list.html"
     actions = [mark_relationships_ended]
@@ -295,6 +325,7 @@ class CompanyAdmin(
 
 @admin.register(Contact)
 class ContactAdmin(
+    ServiceErrorsAdminMixin,
     ContactImportAdminMixin,
     ListExportAdminMixin,
     DuplicatesAdminMixin,
@@ -314,6 +345,7 @@ class ContactAdmin(
     ordering_ties = {"last_name": ("first_name", "id")}
     search_fields = ("first_name", "last_name", "email", "phone", "company__name")
     list_filter = ("source", "legal_basis")
+    actions = [delete_selected_unless_kept]
     autocomplete_fields = ("company",)
     readonly_fields = ("created_at", "updated_at")
 

@@ -1,3 +1,4 @@
+import datetime
 import functools
 
 from django.conf import settings
@@ -11,6 +12,7 @@ from django_countries import countries
 from django_countries.fields import Country, CountryField
 
 from audit.querysets import AuditedManager
+from caracom_register.dates import date_bounds_error
 from customers.validators import normalize_phone, validate_business_id, validate_postal_code
 
 
@@ -57,6 +59,17 @@ def active_customer_q(on, prefix=""):
     The relationship is active until and including its end day, like Company.is_active_customer.
     """
     return Q(**{f"{prefix}relationship_end__isnull": True}) | Q(**{f"{prefix}relationship_end__gte": on})
+
+
+def check_dates_in_bounds(instance, names):
+    """Every date field named is within the register's days (caracom_register.dates), or a field error each."""
+    errors = {
+        name: error
+        for name in names
+        if isinstance(value := getattr(instance, name), datetime.date) and (error := date_bounds_error(value))
+    }
+    if errors:
+        raise ValidationError(errors)
 
 
 class PersonalDataModel(models.Model):
@@ -169,6 +182,7 @@ class Company(PersonalDataModel, LegalHoldMixin):
 
     def clean(self):
         super().clean()
+        check_dates_in_bounds(self, ("relationship_start", "relationship_end", "legal_hold_until"))
         self.country = str(self.country or "").strip().upper()
         if self.relationship_start and self.relationship_end and self.relationship_end < self.relationship_start:
             raise ValidationError(
@@ -179,6 +193,9 @@ class Company(PersonalDataModel, LegalHoldMixin):
             )
         self.clean_legal_hold()
         self.clean_postal_code()
+        self.refuse_taken_business_id()
+
+    def refuse_taken_business_id(self):
         if self.business_id and Company.objects.filter(business_id=self.business_id).exclude(pk=self.pk).exists():
             # Said on the field (the database constraint would only say it for the whole form).
             raise ValidationError(
@@ -187,6 +204,14 @@ class Company(PersonalDataModel, LegalHoldMixin):
                     % {"value": self.business_id}
                 }
             )
+
+    def validate_constraints(self, exclude=None):
+        try:
+            super().validate_constraints(exclude=exclude)
+        except ValidationError:
+            # A colleague saved the same business ID after clean() looked: say it on the field all the same.
+            self.refuse_taken_business_id()
+            raise
 
     @property
     def is_active_customer(self):
@@ -288,6 +313,7 @@ class Contact(PersonalDataModel, LegalHoldMixin):
 
     def clean(self):
         super().clean()
+        check_dates_in_bounds(self, ("ended_on", "legal_hold_until"))
         if self.ended_on and self.ended_on > timezone.localdate():
             raise ValidationError(
                 {
@@ -297,6 +323,17 @@ class Contact(PersonalDataModel, LegalHoldMixin):
             )
         self.clean_legal_hold()
         self.clean_postal_code()
+        self.refuse_taken_email()
+
+    def validate_constraints(self, exclude=None):
+        try:
+            super().validate_constraints(exclude=exclude)
+        except ValidationError:
+            # A colleague saved the same email in the company after clean() looked: say it on the field.
+            self.refuse_taken_email()
+            raise
+
+    def refuse_taken_email(self):
         if (
             self.email
             and self.company_id

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from caracom_register.constraints import unique_race_as_field_error
 from customers import guards
 from customers.demo import DemoDataGenerator
 from customers.models import Company, Contact
@@ -53,12 +54,18 @@ def _apply(instance, allowed, data):
         setattr(instance, name, value)
 
 
+def _save(instance):
+    # full_clean() checked the unique keys, but a concurrent writer may have taken one since.
+    with unique_race_as_field_error(instance):
+        instance.save()
+
+
 @transaction.atomic
 def company_create(**data) -> Company:
     company = Company()
     _apply(company, COMPANY_EDITABLE_FIELDS, data)
     company.full_clean()
-    company.save()
+    _save(company)
     return company
 
 
@@ -66,7 +73,7 @@ def company_create(**data) -> Company:
 def company_update(*, company: Company, **data) -> Company:
     _apply(company, COMPANY_EDITABLE_FIELDS, data)
     company.full_clean()
-    company.save()
+    _save(company)
     return company
 
 
@@ -75,7 +82,7 @@ def contact_create(**data) -> Contact:
     contact = Contact()
     _apply(contact, CONTACT_EDITABLE_FIELDS, data)
     contact.full_clean()
-    contact.save()
+    _save(contact)
     return contact
 
 
@@ -92,7 +99,7 @@ def contact_update(*, contact: Contact, rectification_request=None, **data) -> C
         _refuse_if_guarded(contact)
     _apply(contact, CONTACT_EDITABLE_FIELDS, data)
     contact.full_clean()
-    contact.save()
+    _save(contact)
     return contact
 
 

@@ -33,3 +33,14 @@ def test_demo_users_are_refused_with_debug_off(demo_env, settings):
     with pytest.raises(CommandError, match="DEBUG"):
         call_command("create_demo_users")
     assert not User.objects.exists()
+
+
+def test_a_weak_demo_password_is_a_clear_command_error_and_creates_no_user(demo_env, settings, monkeypatch):
+    settings.DEBUG = True
+    monkeypatch.setenv("DEMO_PRIVACY_OFFICER_PASSWORD", "short")
+    with pytest.raises(CommandError) as refused:
+        call_command("create_demo_users")
+    message = str(refused.value)
+    assert message.startswith("DEMO_PRIVACY_OFFICER_PASSWORD in .env is refused for privacy@demo.caracom.fi:")
+    assert "too short" in message
+    assert not User.objects.exists()

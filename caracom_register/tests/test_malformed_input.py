@@ -32,6 +32,8 @@ MALFORMED = {
     "far-future date": "99999-12-31",
     "emoji flood": "\U0001f600" * 2000,
     "markup": "<script>alert(1)</script>",
+    # A message formatted twice fails on a literal % ("unsupported format character").
+    "percent signs": "100%d %(x)s a%",
 }
 INVALID_UTF8 = b"\xff\xfe\xc0\xaf\xed\xa0\x80"
 

@@ -223,17 +223,34 @@ def test_admin_history_of_a_company_names_its_inline_contacts_by_id_not_by_name(
     assert f"Contact #{contact.pk}" in messages
 
 
-def test_delete_selected_refuses_all_when_one_contact_is_held(staff_client):
+@pytest.mark.parametrize("confirmed", [{}, {"post": "yes"}], ids=["asked", "confirmed"])
+def test_delete_selected_with_a_held_contact_deletes_nothing_and_says_which_and_why_on_the_page(
+    staff_client, confirmed
+):
     import datetime
 
     free = ContactFactory()
     held = ContactFactory(legal_hold_until=datetime.date(2099, 1, 1), legal_hold_reason="Contract 7")
     response = staff_client.post(
         reverse("admin:customers_contact_changelist"),
-        {"action": "delete_selected", "_selected_action": [free.pk, held.pk], "post": "yes"},
+        {"action": "delete_selected", "_selected_action": [free.pk, held.pk], **confirmed},
+        follow=True,
     )
-    assert response.status_code == 403
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert f"Contact #{held.pk} is under a legal hold until 2099-01-01 (Contract 7) and cannot be deleted." in page
+    assert "Nothing was deleted: some of the selected contacts must be kept." in page
     assert Contact.objects.filter(pk__in=[free.pk, held.pk]).count() == 2
+
+
+def test_delete_selected_without_a_kept_contact_still_asks_and_deletes(staff_client):
+    first, second = ContactFactory(), ContactFactory()
+    url = reverse("admin:customers_contact_changelist")
+    selected = {"action": "delete_selected", "_selected_action": [first.pk, second.pk]}
+    assert 'name="post" value="yes"' in staff_client.post(url, selected).content.decode()
+    response = staff_client.post(url, {**selected, "post": "yes"})
+    assert response.status_code == 302
+    assert not Contact.objects.filter(pk__in=[first.pk, second.pk]).exists()
 
 
 def test_held_contact_has_no_delete_page_for_staff(staff_client):

@@ -14,8 +14,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from caracom_register.service_errors import add_validation_errors
 from privacy import services
-from privacy.admin.request_forms import _add_errors
 from privacy.models import DataSubjectRequest, Letter, LetterDelivery, LetterKind
 from privacy.services.outbox import letter_file_name
 
@@ -90,7 +90,7 @@ class RequestLetterViews:
                     return self._back(dsr)
                 return self._preview(request, dsr, form)
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_validation_errors(form, exc)
             except services.PdfUnavailable:
                 form.add_error(
                     None, _("The PDF cannot be made on this server: the Pango library is missing (make system-deps).")

@@ -18,14 +18,6 @@ from privacy.models import (
 )
 
 
-def _add_errors(form, exc):
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, [e.message % (e.params or {}) for e in errors])
-    else:
-        form.add_error(None, exc.messages)
-
-
 class VerifyForm(forms.Form):
     verification_method = forms.ChoiceField(label=gettext_lazy("How was the identity verified?"))
     verification_note = forms.CharField(
@@ -147,6 +139,13 @@ class ConsentForm(forms.Form):
 
 
 class LookupForm(forms.Form):
-    email = forms.CharField(label=gettext_lazy("Email"), required=False)
-    name = forms.CharField(label=gettext_lazy("Name"), required=False)
-    phone = forms.CharField(label=gettext_lazy("Phone"), required=False)
+    """Posted, never sent in the URL: the terms would stay in web server and proxy access logs after erasure."""
+
+    email = forms.CharField(label=gettext_lazy("Email"), required=False, max_length=254)
+    name = forms.CharField(
+        label=gettext_lazy("Name"),
+        required=False,
+        max_length=200,
+        help_text=gettext_lazy("At least three letters; first name, last name or both."),
+    )
+    phone = forms.CharField(label=gettext_lazy("Phone"), required=False, max_length=50)

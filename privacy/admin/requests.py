@@ -12,14 +12,15 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
+from caracom_register.service_errors import ServiceErrorsAdminMixin, add_validation_errors
 from caracom_register.widgets import ValidatedAutocompleteMixin
 from customers.models import Contact
 from privacy import services
 from privacy.admin.letters import letter_urls, letters_context
 from privacy.admin.request_actions import REQUEST_ACTIONS, available_actions
-from privacy.admin.request_forms import LookupForm, _add_errors
+from privacy.admin.request_forms import LookupForm
 from privacy.models import (
     OPEN_REQUEST_STATUSES,
     VERIFIED_REQUEST_STATUSES,
@@ -86,7 +87,7 @@ class RequestAdminForm(forms.ModelForm):
         try:
             services.request_check_intake(request=candidate)
         except ValidationError as exc:
-            _add_errors(self, exc)
+            add_validation_errors(self, exc)
         return cleaned
 
 
@@ -95,7 +96,7 @@ class RequestMedia:
 
 
 @admin.register(DataSubjectRequest)
-class DataSubjectRequestAdmin(ValidatedAutocompleteMixin, admin.ModelAdmin):
+class DataSubjectRequestAdmin(ServiceErrorsAdminMixin, ValidatedAutocompleteMixin, admin.ModelAdmin):
     form = RequestAdminForm
     list_display = ("__str__", "request_type", "status", "received_on", "deadline", "requester_name", "channel")
     list_filter = (DeadlineFilter, "status", "request_type")
@@ -220,7 +221,7 @@ class DataSubjectRequestAdmin(ValidatedAutocompleteMixin, admin.ModelAdmin):
             try:
                 result = spec.run(request, dsr, form.cleaned_data)
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_validation_errors(form, exc)
             else:
                 if isinstance(result, HttpResponse):
                     return result
@@ -247,7 +248,7 @@ class DataSubjectRequestAdmin(ValidatedAutocompleteMixin, admin.ModelAdmin):
             try:
                 services.contact_rectify(request=dsr, contact=contact, **changes)
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_validation_errors(form, exc)
             else:
                 messages.success(
                     request,
@@ -265,31 +266,37 @@ class DataSubjectRequestAdmin(ValidatedAutocompleteMixin, admin.ModelAdmin):
         )
 
     def lookup_view(self, request):
+        """Find the data subject. The terms are posted: in a URL they would land in every access log."""
         self._require_handler(request)
         dsr = None
         if request.GET.get("request", "").isdigit():
             dsr = get_object_or_404(DataSubjectRequest, pk=request.GET["request"])
-        if request.method == "POST" and dsr is not None:
+        if request.method == "POST" and request.POST.get("step") == "match" and dsr is not None:
             chosen = Contact.objects.filter(pk__in=[v for v in request.POST.getlist("contact") if v.isdigit()])
             try:
                 services.request_match_add(request=dsr, contacts=chosen)
             except ValidationError as exc:
                 messages.error(request, " ".join(exc.messages))
             else:
+                count = dsr.matched_contacts.count()
                 messages.success(
-                    request, _("%(count)s contact(s) matched to the request.") % {"count": dsr.matched_contacts.count()}
+                    request,
+                    ngettext(
+                        "%(count)s contact is matched to the request.",
+                        "%(count)s contacts are matched to the request.",
+                        count,
+                    )
+                    % {"count": count},
                 )
             return redirect(self._change_url(dsr))
         initial = {"email": dsr.requester_email, "name": dsr.requester_name} if dsr is not None else {}
-        form = LookupForm(
-            request.GET if any(request.GET.get(k) for k in ("email", "name", "phone")) else None, initial=initial
-        )
+        form = LookupForm(request.POST if request.method == "POST" else None, initial=initial)
         result = None
         if form.is_bound and form.is_valid():
             try:
                 result = services.subject_lookup(**form.cleaned_data)
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_validation_errors(form, exc)
         matched = set(dsr.matched_contacts.values_list("pk", flat=True)) if dsr else set()
         restricted = set(
             ProcessingRestriction.objects.filter(
@@ -302,6 +309,7 @@ class DataSubjectRequestAdmin(ValidatedAutocompleteMixin, admin.ModelAdmin):
             _("Find the data subject"),
             form=form,
             result=result,
+            limit=services.LOOKUP_LIMIT,
             dsr=dsr,
             can_match=dsr is not None and dsr.is_open,
             matched=matched,

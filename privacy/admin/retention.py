@@ -77,5 +77,6 @@ class PurgeRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             "held_companies": held_companies[:REVIEW_LIST_LIMIT],
             "list_limit": REVIEW_LIST_LIMIT,
             "runs": PurgeRun.objects.all()[:10],
+            "interrupted_runs": PurgeRun.objects.filter(outcome=PurgeRun.Outcome.INTERRUPTED)[:10],
         }
         return TemplateResponse(request, "admin/privacy/retention_review.html", context)

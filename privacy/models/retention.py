@@ -12,12 +12,14 @@ class PurgeRun(models.Model):
         SUCCEEDED = "succeeded", _("Succeeded")
         FAILED = "failed", _("Failed")
         SKIPPED = "skipped", _("Skipped: another purge was running")
+        # Killed (kill -9, a crash, the server down) before it could record an end: found by the next run.
+        INTERRUPTED = "interrupted", _("Interrupted: stopped before it finished")
 
     as_of = models.DateField(_("as of"))
     dry_run = models.BooleanField(_("dry run"), default=False)
     started_at = models.DateTimeField(_("started at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
-    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices, default=Outcome.RUNNING)
+    outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome.choices, default=Outcome.RUNNING)
     contacts_deleted = models.PositiveIntegerField(_("contacts deleted"), default=0)
     companies_deleted = models.PositiveIntegerField(_("companies deleted"), default=0)
     audit_entries_deleted = models.PositiveIntegerField(_("audit entries deleted"), default=0)

@@ -12,7 +12,7 @@ from privacy.services.erasure_letter import letter_erasure_confirmation, letters
 from privacy.services.export import CSV_EXTRA_COLUMNS, EXPORT_FORMAT, SubjectExport, subject_export
 from privacy.services.letter_render import PdfUnavailable, RenderedLetter, letter_html, letter_pdf
 from privacy.services.letters import letter_create, letter_kinds_for, letter_preview, letter_record_posted
-from privacy.services.lookup import SubjectLookupResult, access_record_contact, subject_lookup
+from privacy.services.lookup import LOOKUP_LIMIT, SubjectLookupResult, access_record_contact, subject_lookup
 from privacy.services.marketing import (
     DIRECT_MARKETING,
     MARKETING_CSV_COLUMNS,
@@ -59,6 +59,7 @@ __all__ = [
     "DUE_SOON_DAYS",
     "EXPORT_FORMAT",
     "LONGEST_EXTENSION_MONTHS",
+    "LOOKUP_LIMIT",
     "MARKETING_CSV_COLUMNS",
     "PURGE_BATCH_SIZE",
     "PURGE_LOCK_KEY",

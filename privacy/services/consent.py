@@ -6,6 +6,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from caracom_register.constraints import unique_race_as_field_error
+from caracom_register.dates import check_date_bounds
 from privacy.models import (
     Consent,
     ConsentMethod,
@@ -66,6 +68,7 @@ def consent_record(
     if errors:
         raise ValidationError(errors)
     _not_in_future(decided_on, "decided_on", _("The day"))
+    check_date_bounds(decided_on, field="decided_on")
     contacts = list(contacts)
     if not contacts:
         raise ValidationError(_("No contact to record the consent for: match the request to a contact first."))
@@ -88,7 +91,9 @@ def consent_record(
             consent.note = (note or "").strip()
             consent.request = request
             consent.full_clean()
-            consent.save()
+            # Two officers recording one contact's consent for one purpose at once: the second is told, no 500.
+            with unique_race_as_field_error(consent):
+                consent.save()
             saved.append(consent)
         if request is not None:
             _start(request)

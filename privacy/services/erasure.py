@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from audit.services import erase_objects, redact_entries_for
+from audit.services import erase_objects, redact_entries_for, redact_m2m_mentions
 from customers.models import Contact
 from privacy.models import (
     ERASED,
@@ -80,7 +80,9 @@ def subject_erase(*, request: DataSubjectRequest, by) -> ErasureOutcome:
             .values_list("pk", flat=True)
         )
     with handling_request(request):
-        redacted = erase_objects(model=Contact, pks=erase)
+        # The requests' m2m entries name the erased beside the kept; those entries may stay, the names go.
+        redacted = redact_m2m_mentions(model=Contact, names_by_pk={c.pk: str(c) for c in contacts if c.pk in erase})
+        redacted += erase_objects(model=Contact, pks=erase)
     lines = []
     if erase:
         lines.append(

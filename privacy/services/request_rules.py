@@ -26,6 +26,10 @@ ANSWER_WITHIN_MONTHS = 1
 LONGEST_EXTENSION_MONTHS = 2
 
 
+# The GDPR applies from this day (Art. 99(2)): no data subject request of ours was received before it.
+GDPR_APPLIES_FROM = datetime.date(2018, 5, 25)
+
+
 def request_due_on(received_on: datetime.date) -> datetime.date:
     """One calendar month after receipt, clamped to the month's end: 31 January is due 28 (or 29) February."""
     return received_on + relativedelta(months=ANSWER_WITHIN_MONTHS)

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from caracom_register.dates import check_date_bounds
 from privacy.models import (
     ERASED,
     DataSubjectRequest,
@@ -17,6 +18,7 @@ from privacy.models import (
 )
 from privacy.services.notice import notice_current
 from privacy.services.request_rules import (
+    GDPR_APPLIES_FROM,
     _fresh,
     _label,
     _not_in_future,
@@ -77,6 +79,7 @@ def request_check_intake(*, request: DataSubjectRequest) -> None:
     if not isinstance(request.received_on, datetime.date):
         raise ValidationError({"received_on": _("Give the day the request was received (YYYY-MM-DD).")})
     _not_in_future(request.received_on, "received_on", _("The receipt date"))
+    check_date_bounds(request.received_on, field="received_on", earliest=GDPR_APPLIES_FROM)
     if not request.requester_name or request.requester_name == ERASED:
         raise ValidationError({"requester_name": _("Give the requester's name as it appears in the request.")})
     if request.requester_email:

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from caracom_register.constraints import unique_race_as_field_error
 from customers.models import Contact
 from privacy.models import (
     DataSubjectRequest,
@@ -38,7 +39,9 @@ def contact_restrict(*, request: DataSubjectRequest, contact: Contact, reason) -
     with handling_request(request):
         restriction = ProcessingRestriction(contact=contact, reason=reason.strip(), request=request)
         restriction.full_clean()
-        restriction.save()
+        # Two requests restricting one contact at once: the second gets the constraint's message, not a 500.
+        with unique_race_as_field_error(restriction):
+            restriction.save()
         _start(request)
     return restriction
 

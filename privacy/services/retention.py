@@ -12,6 +12,7 @@ from django.utils import timezone
 from audit import services as audit_services
 from audit.models import SecurityEvent
 from audit.services import entries_about, purge_expired_entries, retention_cutoff
+from caracom_register.dates import date_bounds_error
 from caracom_register.queries import keys_in
 from customers.models import Company, Contact
 from privacy import retention
@@ -172,6 +173,8 @@ def retention_purge(*, as_of: datetime.date, dry_run: bool = False, batch_size: 
         raise TypeError(f"as_of must be a date, got {as_of!r}")
     if batch_size < 1:
         raise ValueError(f"batch_size must be at least 1, got {batch_size}")
+    if bounds_error := date_bounds_error(as_of):
+        raise ValueError(f"as_of {as_of.isoformat()}: {bounds_error}")
     if as_of > timezone.localdate() and not dry_run:
         # A future date would delete data still within its retention period; it is for previews only.
         raise ValueError(f"as_of {as_of.isoformat()} is in the future; use it with dry_run only")
@@ -185,9 +188,27 @@ def retention_purge(*, as_of: datetime.date, dry_run: bool = False, batch_size: 
         )
 
 
+def _close_interrupted_runs(run):
+    """Mark the runs still "running" as interrupted: with the lock held, none of them can still be running.
+
+    A run killed outright (kill -9, a crash) records no end; its finished batches are done and counted,
+    and this run carries on with the rest.
+    """
+    return (
+        PurgeRun.objects.filter(outcome=PurgeRun.Outcome.RUNNING)
+        .exclude(pk=run.pk)
+        .update(
+            outcome=PurgeRun.Outcome.INTERRUPTED,
+            error=f"Stopped before it finished; found still marked running by run #{run.pk}.",
+        )
+    )
+
+
 def _retention_purge_locked(*, as_of, dry_run, batch_size):
 
     run = PurgeRun.objects.create(as_of=as_of, dry_run=dry_run)
+    if interrupted := _close_interrupted_runs(run):
+        logger.warning("purge_expired: %s earlier run(s) had been interrupted; marked as such", interrupted)
     try:
         if dry_run:
             plan = retention_plan(as_of=as_of)

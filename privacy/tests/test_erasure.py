@@ -140,3 +140,67 @@ def test_erasure_with_no_matched_contact_says_no_data_was_held():
     outcome = services.subject_erase(request=request, by=None)
     assert outcome.erased == []
     assert "No data about the requester was held" in outcome.summary
+
+
+# --- a kept contact keeps the request; the erased person's name still leaves every entry ---
+
+ERASED_NEEDLES = ("ulpukka.vesterinen@kalaranta.example", "Vesterinen-Testaaja", "+358401234567")
+
+
+def held_under_a_new_name():
+    """The same person's current record, under her new surname, kept by a legal hold."""
+    return ContactFactory(
+        first_name="Ulpukka",
+        last_name="Säilä",
+        email="ulpukka.saila@uusi.example",
+        legal_hold_until=TODAY() + datetime.timedelta(days=400),
+        legal_hold_reason="Kirjanpitolaki 2:10 (tositteet)",
+    )
+
+
+def erasure_request_for(*contacts):
+    request = register(
+        request_type=RequestType.ERASURE,
+        requester_name="Ulpukka Säilä",
+        requester_email="ulpukka.saila@uusi.example",
+    )
+    # Matched from the request's page: one m2m entry about the request lists both names.
+    services.request_match(request=request, contacts=contacts)
+    services.request_verify_identity(request=request, method=VerificationMethod.SIGNED_LETTER, by=None)
+    return request
+
+
+def test_erasure_with_a_kept_contact_takes_the_erased_name_out_of_the_requests_own_entries():
+    from auditlog.models import LogEntry
+
+    held, erased = held_under_a_new_name(), erasure_subject()
+    request = erasure_request_for(held, erased)
+
+    outcome = services.subject_erase(request=request, by=None)
+
+    assert outcome.kept and outcome.erased == [erased.pk]
+    match_entry = LogEntry.objects.get_for_object(request).get(changes__has_key="matched_contacts")
+    assert sorted(match_entry.changes["matched_contacts"]["objects"]) == sorted(
+        ["Ulpukka Säilä", f"Contact #{erased.pk}"]
+    )
+
+
+def test_erasure_with_a_kept_contact_leaves_no_trace_of_the_erased_person_in_any_table(find_in_database):
+    held, erased = held_under_a_new_name(), erasure_subject()
+    customer_services.contact_update(contact=erased, title="Kalastaja")
+    services.subject_lookup(email=erased.email, phone="040 123 4567")
+    services.consent_record(
+        contacts=[erased],
+        purpose="direct_marketing",
+        state=ConsentState.OBJECTED,
+        decided_on=TODAY(),
+        method=ConsentMethod.EMAIL,
+    )
+    request = erasure_request_for(held, erased)
+    assert find_in_database(*ERASED_NEEDLES)  # the search does see the person before the erasure
+
+    services.subject_erase(request=request, by=PrivacyOfficerFactory())
+
+    assert find_in_database(*ERASED_NEEDLES) == []
+    assert Contact.objects.filter(pk=held.pk).exists()
+    assert find_in_database("ulpukka.saila@uusi.example")  # the kept person is still there

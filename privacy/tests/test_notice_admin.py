@@ -200,3 +200,28 @@ def test_privacy_officer_saves_a_draft_and_its_purposes_through_the_admin(office
     assert draft.controller_phone == "+358 40 765 4321"
     assert draft.purposes.get(position=0).title_en == "Delivering our services"
     assert version_1.purposes.get(position=0).title_en == "Delivering and developing our products and services"
+
+
+def test_the_record_of_processing_holds_notice_fields_as_plain_text_never_as_html(officer_client):
+    from privacy.tests.factories import NoticePurposeFactory, PrivacyNoticeVersionFactory
+
+    version = PrivacyNoticeVersionFactory(
+        security_en='<script>alert("x")</script>Passwords are <b>strong</b>.',
+        data_subjects_en="&lt;img src=x onerror=alert(1)&gt;Contact persons.",
+        controller_name="Caracom <i>Group</i> Oy",
+    )
+    NoticePurposeFactory(version=version, title_en="Marketing | <a href='http://evil.example'>offers</a>")
+
+    text = officer_client.get(f"{CHANGELIST}{version.pk}/record-of-processing/").content.decode()
+
+    assert "<" not in text.replace("\\<", "")
+    assert 'alert("x")Passwords are strong.' in text
+    assert "Contact persons." in text and "onerror" not in text
+    assert "Caracom Group Oy" in text
+    assert "| Marketing \\| offers | Legitimate interest (customer relationship) | no |" in text
+
+
+def test_the_record_of_processing_keeps_a_lone_angle_bracket_as_text():
+    from privacy.templatetags.privacy_notice import markdown_text
+
+    assert markdown_text("Backups kept < 30 days") == "Backups kept \\< 30 days"

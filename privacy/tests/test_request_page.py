@@ -336,18 +336,8 @@ def test_change_page_offers_only_the_actions_of_the_status(officer_client):
     assert f"{BASE}{request.pk}/act/erase/" not in page
 
 
-def test_lookup_page_lists_matches_and_matches_them_to_the_request(officer_client):
-    contact = ContactFactory(phone="+358456393329")
-    request = DataSubjectRequestFactory()
-    page = officer_client.get(f"{BASE}lookup/?request={request.pk}&phone=045+639+3329").content.decode()
-    assert contact.email in page
-    response = officer_client.post(f"{BASE}lookup/?request={request.pk}", {"contact": [contact.pk]})
-    assert response.status_code == 302
-    assert list(request.matched_contacts.all()) == [contact]
-
-
 def test_lookup_page_shows_a_clear_message_for_an_invalid_email(officer_client):
-    page = officer_client.get(f"{BASE}lookup/?email=not-an-email").content.decode()
+    page = officer_client.post(f"{BASE}lookup/", {"step": "search", "email": "not-an-email"}).content.decode()
     assert "is not a valid email address" in page
 
 
@@ -381,3 +371,28 @@ def test_every_action_page_renders_its_form(officer_client, action):
 def test_an_unknown_action_is_not_found(officer_client):
     request = VerifiedRequestFactory()
     assert officer_client.get(f"{BASE}{request.pk}/act/explode/").status_code == 404
+
+
+def test_a_new_receipt_date_on_an_extended_request_is_refused_on_the_field_not_a_500(officer_client):
+    received = TODAY() - datetime.timedelta(days=20)
+    request = DataSubjectRequestFactory(
+        received_on=received,
+        due_on=received + datetime.timedelta(days=80),
+        extension_reason="Many records",
+        extension_told_on=received + datetime.timedelta(days=5),
+    )
+    response = officer_client.post(
+        f"{BASE}{request.pk}/change/",
+        {
+            "request_type": "access",
+            "channel": "email",
+            "received_on": (received - datetime.timedelta(days=1)).isoformat(),
+            "requester_name": request.requester_name,
+            "requester_email": request.requester_email,
+            "response_language": "fi",
+        },
+    )
+    assert response.status_code == 200
+    assert "can no longer change" in response.context["adminform"].form.errors["received_on"][0]
+    request.refresh_from_db()
+    assert request.received_on == received

@@ -7,6 +7,7 @@ from customers import services as customer_services
 from customers.tests.factories import ContactFactory
 from privacy import services
 from privacy.models import (
+    ProcessingRestriction,
     RequestType,
 )
 from privacy.tests.factories import (
@@ -111,3 +112,20 @@ def test_lifting_without_informing_the_subject_is_refused():
     assert "subject_informed_on" in exc.value.message_dict
     restriction.refresh_from_db()
     assert restriction.is_active
+
+
+def test_a_contact_restricted_by_another_request_between_the_check_and_the_save_is_refused_not_a_500(monkeypatch):
+    contact = ContactFactory()
+    request = VerifiedRequestFactory(request_type=RequestType.RESTRICTION, contacts=[contact])
+    original = ProcessingRestriction.full_clean
+
+    def full_clean_then_a_rival_restricts(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        if self.pk is None and not ProcessingRestriction.objects.filter(contact=contact).exists():
+            ProcessingRestrictionFactory(contact=contact)
+
+    monkeypatch.setattr(ProcessingRestriction, "full_clean", full_clean_then_a_rival_restricts)
+    with pytest.raises(ValidationError) as refused:
+        services.contact_restrict(request=request, contact=contact, reason="Accuracy contested")
+    assert refused.value.messages == ["This contact is already restricted."]
+    assert not ProcessingRestriction.objects.filter(request=request).exists()

@@ -1,5 +1,7 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
 from accounts.roles import PRIVACY_OFFICER, STAFF
 from accounts.services import staff_user_ensure
@@ -22,12 +24,21 @@ class Command(BaseCommand):
             # Demo accounts with passwords from a file must never reach production.
             raise CommandError("Refusing to create demo users with DEBUG off: they are for local development only.")
         lines = []
-        for email, first, last, env_name, roles in DEMO_USERS:
-            password = os.environ.get(env_name, "")
-            if not password:
-                raise CommandError(f"{env_name} is not set; `make run` writes it to .env.")
-            staff_user_ensure(email=email, password=password, first_name=first, last_name=last, roles=roles)
-            lines.append(f"  {roles[0]:<16} {email:<28} password: {password}")
+        # Both users or neither: a refused second password leaves the first user as it was.
+        with transaction.atomic():
+            for email, first, last, env_name, roles in DEMO_USERS:
+                password = os.environ.get(env_name, "")
+                if not password:
+                    raise CommandError(f"{env_name} is not set; `make run` writes it to .env.")
+                try:
+                    staff_user_ensure(email=email, password=password, first_name=first, last_name=last, roles=roles)
+                except ValidationError as exc:
+                    raise CommandError(
+                        f"{env_name} in .env is refused for {email}: {' '.join(exc.messages)} "
+                        f"Set a stronger password there (or delete the line and `make run` writes a new one); "
+                        "no demo user was changed."
+                    ) from None
+                lines.append(f"  {roles[0]:<16} {email:<28} password: {password}")
         self.stdout.write("Demo sign-ins for http://127.0.0.1:8000/admin/ :")
         for line in lines:
             self.stdout.write(line)

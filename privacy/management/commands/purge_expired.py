@@ -9,15 +9,20 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from caracom_register.dates import date_bounds_error
 from privacy.models import PurgeRun
 from privacy.services import PURGE_BATCH_SIZE, retention_purge
 
 
 def iso_date(value):
     try:
-        return datetime.date.fromisoformat(value)
+        day = datetime.date.fromisoformat(value)
     except ValueError:
         raise CommandError(f"--as-of {value!r} is not a date in the form YYYY-MM-DD.") from None
+    error = date_bounds_error(day)
+    if error:
+        raise CommandError(f"--as-of {value}: {error}")
+    return day
 
 
 class Command(BaseCommand):
