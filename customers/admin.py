@@ -338,14 +338,13 @@ class ContactAdmin(
     admin.ModelAdmin,
 ):
     change_list_template = "admin/customers/contact/change_list.html"
-    actions = [mark_contacts_ended]
     list_display = ("name", "restriction_marker", "company", "email", "phone")
     list_select_related = ("company",)
     # Sorting by name sorts like the default ordering, so the name index serves both directions.
     ordering_ties = {"last_name": ("first_name", "id")}
     search_fields = ("first_name", "last_name", "email", "phone", "company__name")
     list_filter = ("source", "legal_basis")
-    actions = [delete_selected_unless_kept]
+    actions = [delete_selected_unless_kept, mark_contacts_ended]
     autocomplete_fields = ("company",)
     readonly_fields = ("created_at", "updated_at")
 
