@@ -58,3 +58,13 @@ def find_in_database(db):
         return hits
 
     return search
+
+
+def pytest_configure(config):
+    # Tests run with DEBUG off and no keys in the environment; they get throwaway keys of their
+    # own (the settings have no default outside development). Set here, before any database
+    # setup writes an audit entry.
+    from django.conf import settings
+
+    settings.AUDIT_CHAIN_KEY = settings.AUDIT_CHAIN_KEY or "test-only-audit-chain-key"
+    settings.ERASURE_LEDGER_KEY = settings.ERASURE_LEDGER_KEY or "test-only-erasure-ledger-key"

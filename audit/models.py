@@ -37,3 +37,54 @@ class SecurityEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.email} {self.timestamp:%Y-%m-%d %H:%M:%S}"
+
+
+class ChainLink(models.Model):
+    """One audit entry's place in the MAC chain (audit/chain): kept beside django-auditlog's table.
+
+    `commitment` is a MAC of the entry's personal values under the per-entry
+    `secret`; redaction deletes the secret (crypto-shredding), so the values
+    can no longer be confirmed by guessing, while `mac` still verifies.
+    """
+
+    class Table(models.IntegerChoices):
+        LOG_ENTRY = 1, _("log entry")
+        SECURITY_EVENT = 2, _("security event")
+
+    position = models.BigIntegerField(_("position"), primary_key=True)
+    table = models.PositiveSmallIntegerField(_("table"), choices=Table.choices)
+    entry_id = models.BigIntegerField(_("entry"))
+    sealed_keys = models.CharField(_("sealed keys"), max_length=500, blank=True)
+    secret = models.BinaryField(_("secret"), null=True)
+    commitment = models.BinaryField(_("commitment"))
+    prev_mac = models.BinaryField(_("previous MAC"))
+    mac = models.BinaryField(_("MAC"))
+    chained_at = models.DateTimeField(_("chained at"), default=timezone.now)
+    purged_at = models.DateTimeField(_("purged at"), null=True)
+    purge_mac = models.BinaryField(_("purge MAC"), null=True)
+
+    class Meta:
+        verbose_name = _("chain link")
+        verbose_name_plural = _("chain links")
+        constraints = [models.UniqueConstraint(fields=["table", "entry_id"], name="audit_chainlink_entry")]
+        indexes = [models.Index(fields=["chained_at"], name="audit_chainlink_chained_at")]
+
+    def __str__(self):
+        return f"{self.get_table_display()} #{self.entry_id} @ {self.position}"
+
+
+class ChainAnchor(models.Model):
+    """A signed checkpoint left by the purge: the chain's removed prefix ends at `position` with `mac`."""
+
+    position = models.BigIntegerField(_("position"), unique=True)
+    mac = models.BinaryField(_("MAC"))
+    removed = models.BigIntegerField(_("links removed so far"))
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    signature = models.BinaryField(_("signature"))
+
+    class Meta:
+        verbose_name = _("chain anchor")
+        verbose_name_plural = _("chain anchors")
+
+    def __str__(self):
+        return f"#{self.position}"

@@ -12,6 +12,9 @@ from django.db.models import TextField, Value
 from django.db.models.functions import Concat
 from django.utils import timezone
 
+from audit.chain import maintenance as chain_maintenance
+from audit.chain.content import EVENT, LOG
+from audit.chain.guard import purge_allowed, redaction_allowed
 from audit.middleware import client_ip
 from audit.models import SecurityEvent
 from audit.querysets import AuditBypassError
@@ -83,10 +86,18 @@ def redact_entries_for(obj=None, *, model=None, pk=None, pks=None, batch_size=50
         raise ValueError(f"{model._meta.label} is not an audited model; register it with audit.registry first.")
     personal = set(config.personal_fields)
     redacted_at = timezone.now().isoformat()
-    if LogEntry.objects.db == DEFAULT_DB_ALIAS and connection.vendor == "postgresql":
-        changed = _redact_in_database(model, [str(pk) for pk in pks], config, personal, redacted_at)
-        _redact_admin_history(model, pks)
-        return changed
+    with redaction_allowed(DEFAULT_DB_ALIAS):
+        if LogEntry.objects.db == DEFAULT_DB_ALIAS and connection.vendor == "postgresql":
+            changed = _redact_in_database(model, [str(pk) for pk in pks], config, personal, redacted_at)
+        else:
+            changed = _redact_in_python(model, pks, config, personal, redacted_at, batch_size)
+        # The values are gone; so goes the secret that could confirm a guess at them.
+        chain_maintenance.shred_secrets(table=LOG, entry_ids=entries_about(model=model, pks=list(pks)).values("pk"))
+    _redact_admin_history(model, pks)
+    return changed
+
+
+def _redact_in_python(model, pks, config, personal, redacted_at, batch_size):
     entries = entries_about(model=model, pks=list(pks)).order_by("pk")
     changed = 0
     batch = []
@@ -102,7 +113,6 @@ def redact_entries_for(obj=None, *, model=None, pk=None, pks=None, batch_size=50
             changed += _save_redacted(batch)
             batch = []
     changed += _save_redacted(batch)
-    _redact_admin_history(model, pks)
     return changed
 
 
@@ -235,7 +245,7 @@ def purge_expired_entries(*, as_of=None, batch_size=5000) -> dict:
         raise ValueError(f"batch_size must be at least 1, got {batch_size}.")
     cutoff = retention_cutoff(as_of=as_of)
     counts = {}
-    for label, model in (("log_entries", LogEntry), ("security_events", SecurityEvent)):
+    for label, model, table in (("log_entries", LogEntry, LOG), ("security_events", SecurityEvent, EVENT)):
         total = 0
         while True:
             with transaction.atomic():
@@ -246,8 +256,13 @@ def purge_expired_entries(*, as_of=None, batch_size=5000) -> dict:
                 )
                 if not ids:
                     break
-                # No signals or relations point at these models, so this is one DELETE.
-                model.objects.filter(pk__in=ids).delete()
+                # Expired entries can sit anywhere in the chain: their links stay as signed tombstones.
+                chain_maintenance.tombstone(table=table, entry_ids=ids, cutoff=cutoff)
+                with purge_allowed(DEFAULT_DB_ALIAS, cutoff):
+                    # No signals or relations point at these models, so this is one DELETE.
+                    model.objects.filter(pk__in=ids).delete()
                 total += len(ids)
         counts[label] = total
+    # The oldest links, now all tombstones, give way to one signed anchor (the last MAC and the count).
+    chain_maintenance.compact(cutoff=cutoff)
     return counts
