@@ -30,7 +30,7 @@ class AuditConfig(AppConfig):
 
         from audit import receivers
         from audit.chain.append import chain_saved_entry
-        from audit.checks import check_audited_models
+        from audit.checks import check_audited_models, check_chain_key
         from audit.models import SecurityEvent
         from audit.registry import register_core_models
 
@@ -50,3 +50,4 @@ class AuditConfig(AppConfig):
 
         user_locked_out.connect(receivers.record_lockout, dispatch_uid="audit.locked_out")
         checks.register(check_audited_models, "audit")
+        checks.register(check_chain_key, "audit", deploy=True)

@@ -44,3 +44,19 @@ def check_audited_models(app_configs=None, models_to_check=None, **kwargs):
                 )
             )
     return errors
+
+
+def check_chain_key(app_configs=None, **kwargs):
+    """Deploy check: without AUDIT_CHAIN_KEY nothing audited can be written (the chain fails closed)."""
+    from django.conf import settings
+
+    if getattr(settings, "AUDIT_CHAIN_KEY", ""):
+        return []
+    return [
+        checks.Warning(
+            "AUDIT_CHAIN_KEY is not set: audit entries cannot be chained, so every audited write will be refused.",
+            hint="Set AUDIT_CHAIN_KEY in the environment (at least 32 random characters, kept outside the database "
+            "and its backups; docs/audit.md).",
+            id="audit.W001",
+        )
+    ]

@@ -125,7 +125,7 @@ def _find_inserted(report, since, using):
     return None
 
 
-def verify_chain(*, since=None, batch_size=5000, using=DEFAULT_DB_ALIAS) -> Report:
+def chain_verify(*, since=None, batch_size=5000, using=DEFAULT_DB_ALIAS) -> Report:
     """Check every link from the latest purge anchor (or from the first link chained at `since`)."""
     key = chain_key()
     report = Report()
