@@ -19,6 +19,12 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _erasure_ledger_per_test(settings, tmp_path):
+    # Each test has its own ledger file: erasures of one test must not be reapplied in another.
+    settings.ERASURE_LEDGER_PATH = str(tmp_path / "erasure-ledger.jsonl")
+
+
 @pytest.fixture
 def postgres_only(db):
     if connection.vendor != "postgresql":

@@ -88,3 +88,22 @@ class ChainAnchor(models.Model):
 
     def __str__(self):
         return f"#{self.position}"
+
+
+class LedgerHead(models.Model):
+    """How long the erasure ledger (a file outside the database) was at the last append, and its last MAC.
+
+    A ledger shorter than this, or without this MAC at this line, was truncated or replaced. After a
+    backup restore this row is older than the ledger, which is what the ledger is for.
+    """
+
+    lines = models.BigIntegerField(_("lines"))
+    mac = models.CharField(_("MAC"), max_length=64)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("erasure ledger head")
+        verbose_name_plural = _("erasure ledger heads")
+
+    def __str__(self):
+        return f"{self.lines}"

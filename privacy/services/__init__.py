@@ -7,6 +7,7 @@ Every public service is re-exported here, so callers (other apps, commands, oper
 from privacy.services.consent import consent_record, refusable_purposes
 from privacy.services.erasure import ErasureOutcome, subject_erase
 from privacy.services.export import CSV_EXTRA_COLUMNS, EXPORT_FORMAT, SubjectExport, subject_export
+from privacy.services.ledger import ReapplyOutcome, contacts_erase, erasures_reapply
 from privacy.services.lookup import SubjectLookupResult, access_record_contact, subject_lookup
 from privacy.services.marketing import (
     DIRECT_MARKETING,
@@ -60,6 +61,7 @@ __all__ = [
     "ErasureOutcome",
     "PurgeAlreadyRunning",
     "PurgePlan",
+    "ReapplyOutcome",
     "SubjectExport",
     "SubjectLookupResult",
     "access_record_contact",
@@ -68,6 +70,8 @@ __all__ = [
     "contact_rectify",
     "contact_restrict",
     "contact_restriction_lift",
+    "contacts_erase",
+    "erasures_reapply",
     "marketing_audience",
     "marketing_audience_csv",
     "notice_current",

@@ -7,8 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from audit.services import erase_objects, redact_entries_for
-from customers.models import Contact
+from audit.services import redact_entries_for
 from privacy.models import (
     ERASED,
     DataSubjectRequest,
@@ -16,6 +15,7 @@ from privacy.models import (
     RequestType,
 )
 from privacy.request_context import handling_request
+from privacy.services.ledger import contacts_erase
 from privacy.services.request_rules import _fresh, _require_type, _require_verified
 
 
@@ -79,7 +79,7 @@ def subject_erase(*, request: DataSubjectRequest, by) -> ErasureOutcome:
             .values_list("pk", flat=True)
         )
     with handling_request(request):
-        redacted = erase_objects(model=Contact, pks=erase)
+        redacted = contacts_erase(pks=erase, reference=f"request #{request.pk}")
     lines = []
     if erase:
         lines.append(

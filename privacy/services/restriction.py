@@ -14,6 +14,7 @@ from privacy.models import (
     RequestType,
 )
 from privacy.request_context import handling_request
+from privacy.services.ledger import RESTRICTION, ledger_record_contacts
 from privacy.services.request_rules import (
     _fresh,
     _not_in_future,
@@ -40,6 +41,8 @@ def contact_restrict(*, request: DataSubjectRequest, contact: Contact, reason) -
         restriction.full_clean()
         restriction.save()
         _start(request)
+    # A restored backup would lose the restriction; the ledger keeps it for reapply_erasures to list.
+    ledger_record_contacts(kind=RESTRICTION, pks=[contact.pk], reference=f"request #{request.pk}")
     return restriction
 
 
