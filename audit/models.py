@@ -107,3 +107,40 @@ class LedgerHead(models.Model):
 
     def __str__(self):
         return f"{self.lines}"
+
+
+class Disclosure(models.Model):
+    """Personal data handed out of the register (GDPR Art. 19): to whom, when, by whom, and which rows.
+
+    Generic (content type and ids, no personal values), so any app records its exports here, and the
+    record outlives the rows it names: after an erasure it still says whom to inform.
+    """
+
+    timestamp = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    actor_email = models.CharField(_("disclosed by"), max_length=254)
+    recipient = models.CharField(_("recipient"), max_length=200)
+    kind = models.CharField(_("what was disclosed"), max_length=100)
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", verbose_name=_("type of record"), on_delete=models.PROTECT, related_name="+"
+    )
+    count = models.PositiveIntegerField(_("records"))
+
+    class Meta:
+        verbose_name = _("disclosure")
+        verbose_name_plural = _("disclosures")
+        ordering = ["-timestamp"]
+
+    def __str__(self):
+        return f"{self.kind} → {self.recipient} ({self.timestamp:%Y-%m-%d})"
+
+
+class DisclosedObject(models.Model):
+    disclosure = models.ForeignKey(Disclosure, on_delete=models.CASCADE, related_name="records")
+    object_id = models.BigIntegerField(_("record id"), db_index=True)
+
+    class Meta:
+        verbose_name = _("disclosed record")
+        verbose_name_plural = _("disclosed records")
+
+    def __str__(self):
+        return f"#{self.object_id}"

@@ -150,3 +150,33 @@ class LookupForm(forms.Form):
     email = forms.CharField(label=gettext_lazy("Email"), required=False)
     name = forms.CharField(label=gettext_lazy("Name"), required=False)
     phone = forms.CharField(label=gettext_lazy("Phone"), required=False)
+
+
+class InformRecipientForm(forms.Form):
+    notified_on = forms.DateField(
+        label=gettext_lazy("Informed on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    method = forms.CharField(
+        label=gettext_lazy("How"),
+        required=False,
+        max_length=200,
+        help_text=gettext_lazy("E.g. email to the recipient's data protection officer."),
+    )
+    impossible_reason = forms.CharField(
+        label=gettext_lazy("Or: why informing was impossible or disproportionate"),
+        required=False,
+        widget=forms.Textarea,
+    )
+
+
+class DisclosureRecipientForm(forms.Form):
+    recipient = forms.CharField(
+        label=gettext_lazy("Recipient"),
+        max_length=200,
+        help_text=gettext_lazy("Who receives the list: a recipient named in the privacy notice, or another named one."),
+    )
+
+    def __init__(self, *args, choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["recipient"].widget.attrs["list"] = "notice-recipients"
+        self.recipient_choices = list(choices)

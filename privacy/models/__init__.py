@@ -24,6 +24,7 @@ from privacy.models.notice import (
     PublishedNoticeLocked,
     localized,
 )
+from privacy.models.recipients import RecipientNotification
 from privacy.models.requests import (
     ERASED,
     OPEN_REQUEST_STATUSES,
@@ -68,6 +69,7 @@ __all__ = [
     "ProcessingRestriction",
     "PublishedNoticeLocked",
     "PurgeRun",
+    "RecipientNotification",
     "RefusalArticle",
     "RequestChannel",
     "RequestStatus",

@@ -5,6 +5,12 @@ Every public service is re-exported here, so callers (other apps, commands, oper
 """
 
 from privacy.services.consent import consent_record, refusable_purposes
+from privacy.services.disclosures import (
+    SUBJECT_RECIPIENT,
+    contacts_disclosed,
+    recipient_notification_record,
+    recipients_to_inform_prepare,
+)
 from privacy.services.erasure import ErasureOutcome, subject_erase
 from privacy.services.export import CSV_EXTRA_COLUMNS, EXPORT_FORMAT, SubjectExport, subject_export
 from privacy.services.ledger import ReapplyOutcome, contacts_erase, erasures_reapply
@@ -58,6 +64,7 @@ __all__ = [
     "PURGE_BATCH_SIZE",
     "PURGE_LOCK_KEY",
     "REQUEST_INTAKE_FIELDS",
+    "SUBJECT_RECIPIENT",
     "ErasureOutcome",
     "PurgeAlreadyRunning",
     "PurgePlan",
@@ -70,6 +77,7 @@ __all__ = [
     "contact_rectify",
     "contact_restrict",
     "contact_restriction_lift",
+    "contacts_disclosed",
     "contacts_erase",
     "erasures_reapply",
     "marketing_audience",
@@ -78,6 +86,8 @@ __all__ = [
     "notice_draft_from",
     "notice_history",
     "notice_publish",
+    "recipient_notification_record",
+    "recipients_to_inform_prepare",
     "refusable_purposes",
     "request_check_intake",
     "request_complete",

@@ -11,10 +11,12 @@ from audit.services import redact_entries_for
 from privacy.models import (
     ERASED,
     DataSubjectRequest,
+    RecipientNotification,
     RequestStatus,
     RequestType,
 )
 from privacy.request_context import handling_request
+from privacy.services.disclosures import recipients_to_inform_prepare
 from privacy.services.ledger import contacts_erase
 from privacy.services.request_rules import _fresh, _require_type, _require_verified
 
@@ -78,6 +80,8 @@ def subject_erase(*, request: DataSubjectRequest, by) -> ErasureOutcome:
             .exclude(pk=request.pk)
             .values_list("pk", flat=True)
         )
+    # Art. 19: whom to tell, worked out while the erased ids still lead to their disclosures.
+    recipients_to_inform_prepare(request=request, contact_pks=erase, action=RecipientNotification.Action.ERASURE)
     with handling_request(request):
         redacted = contacts_erase(pks=erase, reference=f"request #{request.pk}")
     lines = []

@@ -7,9 +7,11 @@ from customers.models import Contact
 from customers.services import contact_update
 from privacy.models import (
     DataSubjectRequest,
+    RecipientNotification,
     RequestType,
 )
 from privacy.request_context import handling_request
+from privacy.services.disclosures import recipients_to_inform_prepare
 from privacy.services.ledger import RECTIFICATION, ledger_record_contacts
 from privacy.services.request_rules import _fresh, _require_matched, _require_type, _require_verified, _start
 
@@ -29,4 +31,7 @@ def contact_rectify(*, request: DataSubjectRequest, contact: Contact, **data) ->
     with handling_request(request):
         contact = contact_update(contact=contact, rectification_request=request, **data)
         _start(request)
+    recipients_to_inform_prepare(
+        request=request, contact_pks=[contact.pk], action=RecipientNotification.Action.RECTIFICATION
+    )
     return contact

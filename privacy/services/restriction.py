@@ -11,9 +11,11 @@ from customers.models import Contact
 from privacy.models import (
     DataSubjectRequest,
     ProcessingRestriction,
+    RecipientNotification,
     RequestType,
 )
 from privacy.request_context import handling_request
+from privacy.services.disclosures import recipients_to_inform_prepare
 from privacy.services.ledger import RESTRICTION, ledger_record_contacts
 from privacy.services.request_rules import (
     _fresh,
@@ -43,6 +45,9 @@ def contact_restrict(*, request: DataSubjectRequest, contact: Contact, reason) -
         _start(request)
     # A restored backup would lose the restriction; the ledger keeps it for reapply_erasures to list.
     ledger_record_contacts(kind=RESTRICTION, pks=[contact.pk], reference=f"request #{request.pk}")
+    recipients_to_inform_prepare(
+        request=request, contact_pks=[contact.pk], action=RecipientNotification.Action.RESTRICTION
+    )
     return restriction
 
 
