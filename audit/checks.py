@@ -47,16 +47,21 @@ def check_audited_models(app_configs=None, models_to_check=None, **kwargs):
 
 
 def check_chain_key(app_configs=None, **kwargs):
-    """Deploy check: without AUDIT_CHAIN_KEY nothing audited can be written (the chain fails closed)."""
+    """Deploy check: without the keys nothing audited can be written and no erasure recorded (fail closed)."""
     from django.conf import settings
 
-    if getattr(settings, "AUDIT_CHAIN_KEY", ""):
-        return []
+    missing = {
+        "AUDIT_CHAIN_KEY": ("audit entries cannot be chained, so every audited write will be refused", "audit.W001"),
+        "ERASURE_LEDGER_KEY": ("erasures cannot be recorded in the ledger, so they will be refused", "audit.W002"),
+        "ERASURE_LEDGER_PATH": ("there is no erasure ledger, so erasures will be refused", "audit.W003"),
+    }
     return [
         checks.Warning(
-            "AUDIT_CHAIN_KEY is not set: audit entries cannot be chained, so every audited write will be refused.",
-            hint="Set AUDIT_CHAIN_KEY in the environment (at least 32 random characters, kept outside the database "
-            "and its backups; docs/audit.md).",
-            id="audit.W001",
+            f"{name} is not set: {consequence}.",
+            hint=f"Set {name} in the environment; keys at least 32 random characters, kept outside the database "
+            "and its backups (docs/audit.md).",
+            id=check_id,
         )
+        for name, (consequence, check_id) in missing.items()
+        if not getattr(settings, name, "")
     ]

@@ -20,6 +20,7 @@ import sys
 import time
 from pathlib import Path
 
+from bench.chain import bench_chain
 from bench.setup import ROOT, django_setup, require_bench_database, sign_in_with_second_factor
 
 FULL = {"companies": 100_000, "contacts_per_company": 10, "audit_entries": 5_000_000}
@@ -555,6 +556,8 @@ def main(argv=None):
     rows += bench_subject(data, warmup=2, repeats=args.repeats, budget=budget)
     log("Item 6: audited vs unaudited writes")
     rows += bench_writes(data, repeats=100 if full else 30)
+    log("Item 7: the audit chain (chaining, verification, chained writes)")
+    rows += bench_chain(data["company"], repeats=100 if full else 30, log=log)
     text = publish()
     if not args.skip_purge:
         log("Item 5: purge_expired vs raw SQL DELETE (each in its own process)")

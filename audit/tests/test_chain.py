@@ -305,3 +305,11 @@ def test_check_deploy_is_quiet_when_the_chain_key_is_set(settings):
 
     settings.AUDIT_CHAIN_KEY = "a-real-key-of-enough-length-0123456789"
     assert check_chain_key() == []
+
+
+def test_check_deploy_warns_when_the_erasure_ledger_is_not_configured(settings):
+    from audit.checks import check_chain_key
+
+    settings.ERASURE_LEDGER_KEY = ""
+    settings.ERASURE_LEDGER_PATH = ""
+    assert [message.id for message in check_chain_key()] == ["audit.W002", "audit.W003"]
