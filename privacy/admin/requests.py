@@ -330,7 +330,7 @@ class DataSubjectRequestAdmin(ValidatedAutocompleteMixin, admin.ModelAdmin):
             % {"recipient": notification.recipient, "action": notification.get_action_display()},
             dsr=dsr,
             form=form,
-            submit_label=_("Record"),
+            submit_label=_("Record the notification"),
         )
 
     def marketing_audience_view(self, request):

@@ -199,3 +199,14 @@ def test_disclosures_outlive_the_rows_they_name():
     Contact.objects.filter(pk=pk).delete()
     (found,) = disclosure_recipients(model=Contact, pks=[pk])
     assert (found["recipient"], found["ids"]) == ("Listapalvelu Oy", {pk})
+
+
+def test_the_recipients_to_inform_are_shown_in_finnish_with_finnish_dates(officer_client, officer):
+    request, _ = erased_after_marketing(officer_client, officer)
+    notification = RecipientNotification.objects.get(request=request, recipient=MAILER)
+    services.recipient_notification_record(
+        notification=notification, by=officer, notified_on=datetime.date(2026, 11, 30), method="Sähköposti"
+    )
+    page = officer_client.get(f"{BASE}{request.pk}/change/", HTTP_ACCEPT_LANGUAGE="fi").content.decode()
+    assert "Vastaanottajat, joille ilmoitetaan" in page
+    assert "Ilmoitettu 30.11.2026: Sähköposti" in page
