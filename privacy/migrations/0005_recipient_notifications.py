@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
                 ('recipient', models.CharField(max_length=200, verbose_name='recipient')),
                 ('source', models.CharField(choices=[('disclosure', 'received the data in an export'), ('notice', 'standing recipient in the privacy notice')], max_length=20, verbose_name='why listed')),
                 ('action', models.CharField(choices=[('rectification', 'rectification'), ('erasure', 'erasure'), ('restriction', 'restriction')], max_length=20, verbose_name='what to tell')),
-                ('contact_ids', models.JSONField(default=list, verbose_name='contacts')),
+                ('contact_ids', models.JSONField(blank=True, default=list, verbose_name='contacts')),
                 ('notified_on', models.DateField(blank=True, null=True, verbose_name='informed on')),
                 ('method', models.CharField(blank=True, max_length=200, verbose_name='how')),
                 ('impossible_reason', models.TextField(blank=True, verbose_name='why impossible or disproportionate')),
