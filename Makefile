@@ -13,7 +13,7 @@ PIP := $(VENV)/bin/pip
 help:
 	@echo "make run    - set up everything and serve the admin on http://127.0.0.1:8000/admin/"
 	@echo "make test   - run the test suite (SQLite; set DATABASE_URL for PostgreSQL)"
-	@echo "make lint   - ruff check and format check"
+	@echo "make lint   - ruff check and format check, and the import contracts (.importlinter)"
 	@echo "make bench  - the scale benchmark on PostgreSQL (1M contacts; see docs/benchmarks.md)"
 	@echo "make bench-small - the same at 1/100 scale, in under a minute"
 
@@ -56,6 +56,7 @@ test: dev-deps
 lint: dev-deps
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 format: dev-deps
 	$(VENV)/bin/ruff check --fix .

@@ -17,6 +17,9 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         from accounts import checks  # noqa: F401  (registers the system checks)
+        from accounts.audit_trail import register_audit_trail
+
+        register_audit_trail()
 
         # Runs after every app's permissions exist, so roles pick up new models.
         post_migrate.connect(_sync_roles, dispatch_uid="accounts.sync_roles")

@@ -21,8 +21,8 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from audit.context import ANONYMOUS_ACTOR, FALLBACK_ACTOR, service_email
+from audit.declarations import audited_models
 from audit.models import SecurityEvent
-from audit.registry import audited_models
 from audit.services import access_record
 from caracom_register.changelist import FastRowsAdminMixin
 

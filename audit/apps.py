@@ -32,10 +32,10 @@ class AuditConfig(AppConfig):
         from audit.chain.append import chain_saved_entry
         from audit.checks import check_audited_models, check_chain_key
         from audit.models import SecurityEvent
-        from audit.registry import register_core_models
+        from audit.registry import register_third_party_models
 
         _install_group_manager()
-        register_core_models()
+        register_third_party_models()
         pre_save.connect(receivers.prepare_log_entry, sender=LogEntry, dispatch_uid="audit.prepare_log_entry")
         for model in (LogEntry, SecurityEvent):
             post_save.connect(chain_saved_entry, sender=model, dispatch_uid=f"audit.chain.{model._meta.label}")

@@ -15,10 +15,10 @@ from django.utils import timezone
 from audit.chain import maintenance as chain_maintenance
 from audit.chain.content import EVENT, LOG
 from audit.chain.guard import purge_allowed, redaction_allowed
+from audit.declarations import get_audited
 from audit.middleware import client_ip
 from audit.models import SecurityEvent
 from audit.querysets import AuditBypassError
-from audit.registry import get_audited
 from caracom_register.queries import array_literal, keys_in
 
 REDACTED = "[redacted]"

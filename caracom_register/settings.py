@@ -152,7 +152,7 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # How many reverse proxies in front of the app append to X-Forwarded-For.
 # 0 (the default) trusts only the connection's own address, so a client
 # cannot pick its own address by sending the header. Shared by the lockout
-# and the audit trail: see accounts.client_ip.
+# and the audit trail: see caracom_register.client_ip.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 # django-axes: 5 failed sign-ins lock that email address from that client
@@ -237,7 +237,7 @@ ERASURE_LEDGER_PATH = env.str("ERASURE_LEDGER_PATH", default=str(BASE_DIR / "era
 AUDITLOG_STORE_JSON_CHANGES = True
 AUDITLOG_INCLUDE_ALL_MODELS = False
 # Models are registered explicitly in audit/registry.py; the client address
-# follows TRUSTED_PROXY_COUNT (accounts.client_ip), like the lockout.
+# follows TRUSTED_PROXY_COUNT (caracom_register.client_ip), like the lockout.
 
 # --- Logging ----------------------------------------------------------------
 LOGGING = {

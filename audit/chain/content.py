@@ -14,8 +14,8 @@ import json
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 
+from audit.declarations import get_audited
 from audit.models import ChainLink, SecurityEvent
-from audit.registry import get_audited
 
 LOG = ChainLink.Table.LOG_ENTRY
 EVENT = ChainLink.Table.SECURITY_EVENT

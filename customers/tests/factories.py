@@ -1,6 +1,7 @@
 import datetime
 
 import factory
+from django.urls import reverse
 
 from customers.models import Company, Contact, LegalBasis, Source
 
@@ -69,3 +70,30 @@ def company_post_data(company, **changes):
         "contacts-MAX_NUM_FORMS": "1000",
     }
     return data | changes
+
+
+def existing_contact_post(contact, **changes):
+    return company_post_data(
+        contact.company,
+        **{
+            "contacts-TOTAL_FORMS": "1",
+            "contacts-INITIAL_FORMS": "1",
+            "contacts-0-id": contact.pk,
+            "contacts-0-company": contact.company_id,
+            "contacts-0-first_name": contact.first_name,
+            "contacts-0-last_name": contact.last_name,
+            "contacts-0-title": contact.title,
+            "contacts-0-email": contact.email,
+            "contacts-0-phone": contact.phone,
+            "contacts-0-legal_basis": contact.legal_basis,
+            "contacts-0-source": contact.source,
+            **changes,
+        },
+    )
+
+
+def retitle_from_company_page(client, contact):
+    client.post(
+        reverse("admin:customers_company_change", args=[contact.company_id]),
+        existing_contact_post(contact, **{"contacts-0-title": "Changed"}),
+    )

@@ -26,6 +26,7 @@ from privacy.models.notice import (
 )
 from privacy.models.recipients import RecipientNotification
 from privacy.models.requests import (
+    DUE_SOON_DAYS,
     ERASED,
     OPEN_REQUEST_STATUSES,
     VERIFIED_REQUEST_STATUSES,
@@ -48,6 +49,7 @@ from privacy.models.rights import (
 )
 
 __all__ = [
+    "DUE_SOON_DAYS",
     "ERASED",
     "NOTICE_LANGUAGES",
     "NOTICE_PART_MODELS",

@@ -4,6 +4,7 @@ Every public service is re-exported here, so callers (other apps, commands, oper
 `from privacy.services import subject_erase` without knowing which room it lives in.
 """
 
+from privacy.models import DUE_SOON_DAYS
 from privacy.services.consent import consent_record, refusable_purposes
 from privacy.services.disclosures import (
     SUBJECT_RECIPIENT,
@@ -25,7 +26,6 @@ from privacy.services.notice import notice_current, notice_draft_from, notice_hi
 from privacy.services.rectification import contact_rectify
 from privacy.services.request_rules import (
     ANSWER_WITHIN_MONTHS,
-    DUE_SOON_DAYS,
     LONGEST_EXTENSION_MONTHS,
     request_due_on,
     request_latest_due_on,
