@@ -5,9 +5,10 @@ order; an imported entry may carry an old time), in batches, so memory stays fla
 have no place in the chain (inserted with SQL) are found with one anti-join at the end.
 """
 
+import datetime
 from dataclasses import asdict, dataclass, field
 
-from django.db import DEFAULT_DB_ALIAS
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Exists, OuterRef
 
 from audit.chain.append import anchor_signature, link_mac
@@ -19,6 +20,29 @@ from audit.models import ChainAnchor, ChainLink
 CHANGED, MISSING, INSERTED, REORDERED = "changed", "missing", "inserted", "reordered"
 LINK_FIELDS = ("position", "table", "entry_id", "sealed_keys", "secret", "commitment", "prev_mac", "mac")
 LINK_FIELDS += ("purged_at", "purge_mac")
+
+
+def _aware(value):
+    if isinstance(value, str):  # SQLite returns the stored text; it is UTC
+        return datetime.datetime.fromisoformat(value).replace(tzinfo=datetime.UTC)
+    return value
+
+
+def _links_after(position, batch_size, using):
+    """The next links in chain order; plain SQL, as millions of them are read (the ORM's per-row work doubled it)."""
+    connection = connections[using]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(ChainLink._meta.get_field(name).column) for name in LINK_FIELDS)
+    statement = (
+        f"SELECT {columns} FROM {quote(ChainLink._meta.db_table)} "  # noqa: S608
+        f"WHERE {quote('position')} > %s ORDER BY {quote('position')} LIMIT %s"
+    )
+    with connection.cursor() as cursor:  # audit: read-only SQL (the verification walks the chain)
+        cursor.execute(statement, [position, batch_size])
+        links = [dict(zip(LINK_FIELDS, values, strict=True)) for values in cursor.fetchall()]
+    for link in links:
+        link["purged_at"] = _aware(link["purged_at"])
+    return links
 
 
 @dataclass
@@ -135,12 +159,7 @@ def chain_verify(*, since=None, batch_size=5000, using=DEFAULT_DB_ALIAS) -> Repo
     position, prev = start
     report.start_position = position
     while True:
-        links = list(
-            ChainLink.objects.using(using)
-            .filter(position__gt=position)
-            .order_by("position")
-            .values(*LINK_FIELDS)[:batch_size]
-        )
+        links = _links_after(position, batch_size, using)
         if not links:
             break
         wanted = {table: [] for table in MODELS}
