@@ -53,12 +53,12 @@ def _line_mac(key, body) -> str:
     return hmac.new(key, b"ledger\n" + _dumps(body), hashlib.sha256).hexdigest()
 
 
-def ledger_hash(name, value) -> str | None:
+def ledger_hash(name, value, key=None) -> str | None:
     """The keyed hash of one identifying value (normalised: trimmed, lower case), or None when blank."""
     value = " ".join(str(value or "").split()).lower()
     if not value:
         return None
-    return hmac.new(_key(), f"{name}:{value}".encode(), hashlib.sha256).hexdigest()
+    return hmac.new(key or _key(), f"{name}:{value}".encode(), hashlib.sha256).hexdigest()
 
 
 def _last_line(handle) -> dict | None:
@@ -92,7 +92,7 @@ def ledger_append(*, records, using="default") -> int:
                 hashes = {
                     name: digest
                     for name, value in sorted(record.get("identifiers", {}).items())
-                    if (digest := ledger_hash(name, value))
+                    if (digest := ledger_hash(name, value, key))
                 }
                 body = {
                     "n": number,

@@ -88,18 +88,20 @@ def redact_entries_for(obj=None, *, model=None, pk=None, pks=None, batch_size=50
     redacted_at = timezone.now().isoformat()
     with redaction_allowed(DEFAULT_DB_ALIAS):
         if LogEntry.objects.db == DEFAULT_DB_ALIAS and connection.vendor == "postgresql":
-            changed = _redact_in_database(model, [str(pk) for pk in pks], config, personal, redacted_at)
+            redacted_ids = _redact_in_database(model, [str(pk) for pk in pks], config, personal, redacted_at)
         else:
-            changed = _redact_in_python(model, pks, config, personal, redacted_at, batch_size)
+            redacted_ids = _redact_in_python(model, pks, config, personal, redacted_at, batch_size)
         # The values are gone; so goes the secret that could confirm a guess at them.
-        chain_maintenance.shred_secrets(table=LOG, entry_ids=entries_about(model=model, pks=list(pks)).values("pk"))
+        chain_maintenance.shred_secrets(table=LOG, entry_ids=redacted_ids)
+        changed = len(redacted_ids)
     _redact_admin_history(model, pks)
     return changed
 
 
 def _redact_in_python(model, pks, config, personal, redacted_at, batch_size):
+    """Returns the ids of the entries redacted."""
     entries = entries_about(model=model, pks=list(pks)).order_by("pk")
-    changed = 0
+    changed = []
     batch = []
     for entry in entries.iterator(chunk_size=batch_size):
         entry.changes = _redact_changes(entry.changes, personal)
@@ -149,6 +151,7 @@ UPDATE {table} AS e SET
     additional_data = CASE WHEN jsonb_typeof(e.additional_data) = 'object' THEN e.additional_data
                            ELSE '{{}}'::jsonb END || jsonb_build_object('redacted_at', %(redacted_at)s::text)
 WHERE e.content_type_id = %(content_type)s AND e.object_pk = ANY(%(object_pks)s::text[])
+RETURNING e.id
 """
 
 
@@ -168,7 +171,7 @@ def _redact_in_database(model, object_pks, config, personal, redacted_at):
         # statement, which costs more (~0.8 s) than running it; this transaction only.
         cursor.execute("SET LOCAL jit = off")  # audit: erasure (a planner setting, no data)
         cursor.execute(statement, params)
-        return cursor.rowcount
+        return [entry_id for (entry_id,) in cursor.fetchall()]
 
 
 def _redact_admin_history(model, pks):
@@ -219,13 +222,14 @@ def erase_objects(*, model, pks) -> int:
 
 
 def _save_redacted(batch):
+    """Returns the ids saved."""
     if not batch:
-        return 0
+        return []
     # bulk_update sends no pre_save, so auditlog's actor context cannot overwrite who made the change.
     LogEntry.objects.bulk_update(
         batch, ["changes", "changes_text", "serialized_data", "object_repr", "additional_data"]
     )
-    return len(batch)
+    return [entry.pk for entry in batch]
 
 
 def retention_cutoff(*, as_of=None, days=None):

@@ -53,8 +53,11 @@ def dumps(value) -> bytes:
 def _time(value):
     if value is None:
         return None
-    if isinstance(value, str):  # SQLite returns the stored text; it is UTC
-        value = datetime.datetime.fromisoformat(value).replace(tzinfo=datetime.UTC)
+    # SQLite hands back the stored UTC time without its zone (as text or a naive datetime).
+    if isinstance(value, str):
+        value = datetime.datetime.fromisoformat(value)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=datetime.UTC)
     return value.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 

@@ -14,8 +14,10 @@ from audit.chain.append import anchor_signature, chain_lock
 from audit.chain.guard import purge_allowed
 from audit.chain.keys import chain_key, mac
 from audit.models import ChainAnchor, ChainLink
+from caracom_register.queries import keys_in
 
 COMPACT_BATCH = 50_000
+SHRED_BATCH = 10_000
 
 
 def tombstone_mac(key, position, link_mac, purged_at) -> bytes:
@@ -23,11 +25,15 @@ def tombstone_mac(key, position, link_mac, purged_at) -> bytes:
 
 
 def shred_secrets(*, table, entry_ids, using=DEFAULT_DB_ALIAS) -> int:
-    """Delete the per-entry secrets of these entries (`entry_ids`: a list or a subquery of ids).
+    """Delete the per-entry secrets of these entries; by the (table, entry) index, one array of ids per batch.
 
     Call inside guard.redaction_allowed(): on PostgreSQL the trigger refuses it otherwise.
     """
-    return ChainLink.objects.using(using).filter(table=table, entry_id__in=entry_ids).update(secret=None)
+    entry_ids, shredded = list(entry_ids), 0
+    for start in range(0, len(entry_ids), SHRED_BATCH):
+        links = ChainLink.objects.using(using).filter(table=table)
+        shredded += links.filter(keys_in("entry_id", entry_ids[start : start + SHRED_BATCH])).update(secret=None)
+    return shredded
 
 
 def tombstone(*, table, entry_ids, cutoff, using=DEFAULT_DB_ALIAS) -> int:

@@ -23,8 +23,11 @@ LINK_FIELDS += ("purged_at", "purge_mac")
 
 
 def _aware(value):
-    if isinstance(value, str):  # SQLite returns the stored text; it is UTC
-        return datetime.datetime.fromisoformat(value).replace(tzinfo=datetime.UTC)
+    # SQLite hands back the stored UTC time without its zone (as text or a naive datetime).
+    if isinstance(value, str):
+        value = datetime.datetime.fromisoformat(value)
+    if isinstance(value, datetime.datetime) and value.tzinfo is None:
+        value = value.replace(tzinfo=datetime.UTC)
     return value
 
 
