@@ -40,12 +40,17 @@ def recipients_to_inform_prepare(*, request: DataSubjectRequest, contact_pks, ac
             recipients.setdefault(standing.name, (RecipientNotification.Source.NOTICE, set(contact_pks)))
     made = []
     for recipient, (source, ids) in recipients.items():
-        notification, _created = RecipientNotification.objects.get_or_create(
+        notification, created = RecipientNotification.objects.get_or_create(
             request=request,
             recipient=recipient,
             action=action,
             defaults={"source": source, "contact_ids": sorted(ids)},
         )
+        if not created and not ids <= set(notification.contact_ids):
+            # A second contact of the same request: one row per recipient, naming every contact.
+            notification.contact_ids = sorted(ids | set(notification.contact_ids))
+            notification.full_clean()
+            notification.save(update_fields=["contact_ids"])
         made.append(notification)
     return made
 

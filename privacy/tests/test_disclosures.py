@@ -210,3 +210,13 @@ def test_the_recipients_to_inform_are_shown_in_finnish_with_finnish_dates(office
     page = officer_client.get(f"{BASE}{request.pk}/change/", HTTP_ACCEPT_LANGUAGE="fi").content.decode()
     assert "Vastaanottajat, joille ilmoitetaan" in page
     assert "Ilmoitettu 30.11.2026: Sähköposti" in page
+
+
+def test_two_contacts_of_one_request_give_one_row_per_recipient_naming_both():
+    standing = services.notice_current().recipients.order_by("pk").first()
+    first, second = ContactFactory(), ContactFactory()
+    request = VerifiedRequestFactory(request_type=RequestType.RESTRICTION, contacts=[first, second])
+    for contact in (first, second):
+        services.contact_restrict(request=request, contact=contact, reason="Oikeellisuus kiistetty")
+    notification = RecipientNotification.objects.get(request=request, recipient=standing.name)
+    assert notification.contact_ids == sorted([first.pk, second.pk])
