@@ -5,6 +5,7 @@ from django.views.generic import RedirectView
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/passkeys/", include("accounts.passkey_urls")),
     path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("privacy/", include("privacy.urls")),

@@ -17,6 +17,7 @@ from caracom_register.queries import keys_in
 from caracom_register.widgets import ValidatedAutocompleteMixin
 from customers import guards, services
 from customers.models import Company, Contact, active_customer_q
+from customers.public_register.admin import PublicRegisterAdminMixin, PublicRegisterStatusFilter
 from customers.validators import phone_search_variant
 
 LEGAL_HOLD_FIELDS = ("legal_hold_until", "legal_hold_reason")
@@ -206,11 +207,11 @@ class ContactInline(admin.TabularInline):
 
 
 @admin.register(Company)
-class CompanyAdmin(AuditHistoryLinkMixin, FastChangelistMixin, admin.ModelAdmin):
+class CompanyAdmin(PublicRegisterAdminMixin, AuditHistoryLinkMixin, FastChangelistMixin, admin.ModelAdmin):
     list_display = ("name", "business_id", "city", "relationship_status", "contact_count")
     search_fields = ("name", "business_id", "city")
     # Choices and fixed lookups only: no filter that asks the table for its distinct values.
-    list_filter = (RelationshipStatusFilter, "source")
+    list_filter = (RelationshipStatusFilter, "source", PublicRegisterStatusFilter)
     inlines = [ContactInline]
     readonly_fields = ("created_at", "updated_at")
 

@@ -6,6 +6,7 @@ from privacy.models import (
     NOTICE_PART_MODELS,
     Consent,
     DataSubjectRequest,
+    Letter,
     PrivacyNoticeVersion,
     ProcessingRestriction,
 )
@@ -23,3 +24,10 @@ def register_audit_trail():
     )
     register_audited(Consent)
     register_audited(ProcessingRestriction)
+    # Letters are in the request's trail (status, attempts, delivery), never their address or text.
+    register_audited(
+        Letter,
+        exclude_fields=Letter.PERSONAL_DATA_FIELDS,
+        personal_fields=("to_masked",),
+        object_repr=lambda letter: f"Letter #{letter.pk}",
+    )

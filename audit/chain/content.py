@@ -38,7 +38,7 @@ FIELDS = {
         "changes_text",
         "serialized_data",
     ),
-    EVENT: ("id", "kind", "email", "timestamp", "remote_addr"),
+    EVENT: ("id", "kind", "email", "timestamp", "remote_addr", "actor_email", "factor"),
 }
 # What redaction adds to an entry; not part of what was logged.
 REDACTION_STAMP = "redacted_at"
@@ -117,7 +117,15 @@ def sealed_keys_for(table, row) -> str:
 def parts(table, row, sealed) -> tuple[bytes, bytes]:
     """(skeleton, private) of one row, canonically encoded."""
     if table == EVENT:
-        skeleton = ["event", row["id"], row["kind"], _time(row["timestamp"]), row["remote_addr"]]
+        skeleton = [
+            "event",
+            row["id"],
+            row["kind"],
+            _time(row["timestamp"]),
+            row["remote_addr"],
+            row["actor_email"],
+            row["factor"],
+        ]
         return dumps(skeleton), dumps([row["email"]])
     personal = set(filter(None, sealed.split(",")))
     changes = row["changes"]

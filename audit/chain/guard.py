@@ -1,5 +1,5 @@
 """The transaction-local permissions the PostgreSQL triggers on the log tables check
-(migration audit/0007): only redaction may UPDATE, only the purge may DELETE (entries older
+(migration audit/0008): only redaction may UPDATE, only the purge may DELETE (entries older
 than the cutoff it names). SQLite has no triggers; there the MAC chain alone detects changes.
 """
 

@@ -2,6 +2,7 @@ import datetime
 
 import factory
 from django.urls import reverse
+from django.utils import timezone
 
 from customers.models import Company, Contact, LegalBasis, Source
 
@@ -97,3 +98,20 @@ def retitle_from_company_page(client, contact):
         reverse("admin:customers_company_change", args=[contact.company_id]),
         existing_contact_post(contact, **{"contacts-0-title": "Changed"}),
     )
+
+
+class PublicRegisterCheckFactory(factory.django.DjangoModelFactory):
+    """What the trade register answered about a company, as stored by a fetch or the sync."""
+
+    class Meta:
+        model = "public_register.PublicRegisterCheck"
+
+    company = factory.SubFactory(CompanyFactory)
+    business_id = factory.SelfAttribute("company.business_id")
+    checked_at = factory.LazyFunction(timezone.now)
+    status = "registered"
+    name = factory.SelfAttribute("company.name")
+    street_address = factory.SelfAttribute("company.street_address")
+    postal_code = factory.SelfAttribute("company.postal_code")
+    city = factory.SelfAttribute("company.city")
+    country = "FI"

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from caracom_register.widgets import ValidatedAutocompleteMixin
 from customers.models import Contact
 from privacy import services
+from privacy.admin.letters import letter_urls, letters_context
 from privacy.admin.request_actions import REQUEST_ACTIONS, available_actions
 from privacy.admin.request_forms import DisclosureRecipientForm, InformRecipientForm, LookupForm, _add_errors
 from privacy.models import (
@@ -169,6 +170,7 @@ class DataSubjectRequestAdmin(ValidatedAutocompleteMixin, admin.ModelAdmin):
             path("<int:pk>/act/<slug:action>/", wrap(self.action_view), name="privacy_request_action"),
             path("<int:pk>/rectify/<int:contact_pk>/", wrap(self.rectify_view), name="privacy_request_rectify"),
             path("<int:pk>/inform/<int:notification_pk>/", wrap(self.inform_view), name="privacy_request_inform"),
+            *letter_urls(self),
             *super().get_urls(),
         ]
 
@@ -206,6 +208,7 @@ class DataSubjectRequestAdmin(ValidatedAutocompleteMixin, admin.ModelAdmin):
                 "restrictions": ProcessingRestriction.objects.filter(request=dsr),
                 "consents": dsr.consents.all(),
                 "recipient_notifications": dsr.recipient_notifications.all(),
+                **letters_context(dsr),
             }
         return super().change_view(request, object_id, form_url, {**(extra_context or {}), **extra})
 

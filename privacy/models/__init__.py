@@ -9,6 +9,13 @@ One module per subject; every model and choice is re-exported here (Django finds
 this package).
 """
 
+from privacy.models.letters import (
+    REQUEST_LETTER_KINDS,
+    Letter,
+    LetterDelivery,
+    LetterKind,
+    LetterStatus,
+)
 from privacy.models.notice import (
     NOTICE_LANGUAGES,
     NOTICE_PART_MODELS,
@@ -54,12 +61,17 @@ __all__ = [
     "NOTICE_LANGUAGES",
     "NOTICE_PART_MODELS",
     "OPEN_REQUEST_STATUSES",
+    "REQUEST_LETTER_KINDS",
     "VERIFIED_REQUEST_STATUSES",
     "BilingualModel",
     "Consent",
     "ConsentMethod",
     "ConsentState",
     "DataSubjectRequest",
+    "Letter",
+    "LetterDelivery",
+    "LetterKind",
+    "LetterStatus",
     "NoticeDataCategory",
     "NoticePart",
     "NoticePurpose",

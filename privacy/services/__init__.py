@@ -5,6 +5,7 @@ Every public service is re-exported here, so callers (other apps, commands, oper
 """
 
 from privacy.models import DUE_SOON_DAYS
+from privacy.services.announcements import AnnouncementCounts, announcement_counts, notice_announce
 from privacy.services.consent import consent_record, refusable_purposes
 from privacy.services.disclosures import (
     SUBJECT_RECIPIENT,
@@ -13,8 +14,11 @@ from privacy.services.disclosures import (
     recipients_to_inform_prepare,
 )
 from privacy.services.erasure import ErasureOutcome, subject_erase
+from privacy.services.erasure_letter import letter_erasure_confirmation, letters_minimise_for
 from privacy.services.export import CSV_EXTRA_COLUMNS, EXPORT_FORMAT, SubjectExport, subject_export
 from privacy.services.ledger import ReapplyOutcome, contacts_erase, erasures_reapply
+from privacy.services.letter_render import PdfUnavailable, RenderedLetter, letter_html, letter_pdf
+from privacy.services.letters import letter_create, letter_kinds_for, letter_preview, letter_record_posted
 from privacy.services.lookup import SubjectLookupResult, access_record_contact, subject_lookup
 from privacy.services.marketing import (
     DIRECT_MARKETING,
@@ -23,7 +27,9 @@ from privacy.services.marketing import (
     marketing_audience_csv,
 )
 from privacy.services.notice import notice_current, notice_draft_from, notice_history, notice_publish
+from privacy.services.outbox import OutboxRun, letter_send_again, outbox_mark_uncertain, outbox_send
 from privacy.services.rectification import contact_rectify
+from privacy.services.reminders import DeadlineDigest, deadline_digest, deadlines_remind
 from privacy.services.request_rules import (
     ANSWER_WITHIN_MONTHS,
     LONGEST_EXTENSION_MONTHS,
@@ -65,13 +71,19 @@ __all__ = [
     "PURGE_LOCK_KEY",
     "REQUEST_INTAKE_FIELDS",
     "SUBJECT_RECIPIENT",
+    "AnnouncementCounts",
+    "DeadlineDigest",
     "ErasureOutcome",
+    "OutboxRun",
+    "PdfUnavailable",
     "PurgeAlreadyRunning",
     "PurgePlan",
     "ReapplyOutcome",
+    "RenderedLetter",
     "SubjectExport",
     "SubjectLookupResult",
     "access_record_contact",
+    "announcement_counts",
     "audit_as_of",
     "consent_record",
     "contact_rectify",
@@ -79,13 +91,27 @@ __all__ = [
     "contact_restriction_lift",
     "contacts_disclosed",
     "contacts_erase",
+    "deadline_digest",
+    "deadlines_remind",
     "erasures_reapply",
+    "letter_create",
+    "letter_erasure_confirmation",
+    "letter_html",
+    "letter_kinds_for",
+    "letter_pdf",
+    "letter_preview",
+    "letter_record_posted",
+    "letter_send_again",
+    "letters_minimise_for",
     "marketing_audience",
     "marketing_audience_csv",
+    "notice_announce",
     "notice_current",
     "notice_draft_from",
     "notice_history",
     "notice_publish",
+    "outbox_mark_uncertain",
+    "outbox_send",
     "recipient_notification_record",
     "recipients_to_inform_prepare",
     "refusable_purposes",

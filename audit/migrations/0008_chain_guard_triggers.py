@@ -13,7 +13,11 @@ from django.db import migrations
 GUARD = """
 CREATE OR REPLACE FUNCTION audit_guard() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
-    user_column text := TG_ARGV[0];
+    user_columns text := TG_ARGV[0];
+    column_name text;
+    new_row jsonb;
+    old_row jsonb;
+    only_cleared boolean := true;
 BEGIN
     IF TG_OP = 'UPDATE' THEN
         IF coalesce(current_setting('audit.redaction', true), '') = 'on' THEN
@@ -23,9 +27,19 @@ BEGIN
            AND to_jsonb(NEW) ->> 'purged_at' IS NOT NULL THEN
             RETURN NEW;
         END IF;
-        IF user_column <> '' AND to_jsonb(NEW) ->> user_column IS NULL
-           AND (to_jsonb(NEW) - user_column) = (to_jsonb(OLD) - user_column) THEN
-            RETURN NEW;
+        IF user_columns <> '' THEN
+            new_row := to_jsonb(NEW);
+            old_row := to_jsonb(OLD);
+            FOREACH column_name IN ARRAY string_to_array(user_columns, ',') LOOP
+                IF new_row ->> column_name IS NOT NULL AND new_row -> column_name IS DISTINCT FROM old_row -> column_name THEN
+                    only_cleared := false;
+                END IF;
+                new_row := new_row - column_name;
+                old_row := old_row - column_name;
+            END LOOP;
+            IF only_cleared AND new_row = old_row THEN
+                RETURN NEW;
+            END IF;
         END IF;
         RAISE EXCEPTION 'audit records cannot be changed (% row %)', TG_TABLE_NAME, to_jsonb(OLD) -> TG_ARGV[1]
             USING ERRCODE = 'insufficient_privilege';
@@ -44,10 +58,10 @@ BEGIN
 END $$;
 """
 
-# (table, the user column cleared when a user is deleted, the key named in the error)
+# (table, the user columns cleared when a user is deleted, the key named in the error)
 TABLES = (
     ("auditlog_logentry", "actor_id", "id"),
-    ("audit_securityevent", "user_id", "id"),
+    ("audit_securityevent", "user_id,actor_id", "id"),
     ("audit_chainlink", "", "position"),
     ("audit_chainanchor", "", "position"),
 )
@@ -85,7 +99,7 @@ def chain_existing_entries(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("audit", "0006_chain_links")]
+    dependencies = [("audit", "0007_chain_links")]
 
     operations = [
         migrations.RunPython(chain_existing_entries, migrations.RunPython.noop),

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('audit', '0008_erasure_ledger_head'),
+        ('audit', '0009_erasure_ledger_head'),
         ('contenttypes', '0002_remove_content_type_name'),
     ]
 

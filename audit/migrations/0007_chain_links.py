@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('audit', '0005_logentry_fillfactor'),
+        ('audit', '0006_security_event_actor_and_factor'),
     ]
 
     operations = [

@@ -13,7 +13,7 @@ def create_head(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('audit', '0007_chain_guard_triggers'),
+        ('audit', '0008_chain_guard_triggers'),
     ]
 
     operations = [

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('privacy', '0004_data_subject_requests'),
+        ('privacy', '0006_ad_targeting_profiling_statement'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
