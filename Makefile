@@ -8,7 +8,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 
-.PHONY: help python-version venv dev-deps system-deps letter-tools env run test lint format messages clean bench bench-small bench-db
+.PHONY: help python-version venv dev-deps system-deps letter-tools env pg-client run test lint format messages clean bench bench-small bench-db
 
 help:
 	@echo "make run    - set up everything and serve the admin on http://127.0.0.1:8000/admin/"
@@ -63,7 +63,12 @@ run: venv .env
 
 # Tests never read the developer's .env: they get their own throwaway key.
 # The HTTPS redirect is off because the test client speaks plain HTTP.
-test: dev-deps
+# The backup/restore test on PostgreSQL runs the real pg_dump and pg_restore (Debian's postgresql-client).
+pg-client:
+	@case "$$DATABASE_URL" in postgres*) command -v pg_dump >/dev/null && command -v pg_restore >/dev/null \
+	  || { apt-get update -qq && apt-get install -y -qq postgresql-client; } ;; esac
+
+test: dev-deps pg-client
 	DJANGO_READ_ENV_FILE=false SECRET_KEY=test-only-not-secret DEBUG=false SECURE_SSL_REDIRECT=false $(VENV)/bin/pytest $(PYTEST_ARGS)
 
 lint: dev-deps

@@ -19,6 +19,12 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _erasure_ledger_per_test(settings, tmp_path):
+    # Each test has its own ledger file: erasures of one test must not be reapplied in another.
+    settings.ERASURE_LEDGER_PATH = str(tmp_path / "erasure-ledger.jsonl")
+
+
 @pytest.fixture
 def postgres_only(db):
     if connection.vendor != "postgresql":
@@ -58,3 +64,13 @@ def find_in_database(db):
         return hits
 
     return search
+
+
+def pytest_configure(config):
+    # Tests run with DEBUG off and no keys in the environment; they get throwaway keys of their
+    # own (the settings have no default outside development). Set here, before any database
+    # setup writes an audit entry.
+    from django.conf import settings
+
+    settings.AUDIT_CHAIN_KEY = settings.AUDIT_CHAIN_KEY or "test-only-audit-chain-key"
+    settings.ERASURE_LEDGER_KEY = settings.ERASURE_LEDGER_KEY or "test-only-erasure-ledger-key"

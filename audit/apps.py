@@ -26,15 +26,19 @@ class AuditConfig(AppConfig):
         from django.contrib.auth.models import Group
         from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
         from django.core import checks
-        from django.db.models.signals import pre_delete, pre_save
+        from django.db.models.signals import post_save, pre_delete, pre_save
 
         from audit import receivers
-        from audit.checks import check_audited_models
+        from audit.chain.append import chain_saved_entry
+        from audit.checks import check_audited_models, check_chain_key
+        from audit.models import SecurityEvent
         from audit.registry import register_third_party_models
 
         _install_group_manager()
         register_third_party_models()
         pre_save.connect(receivers.prepare_log_entry, sender=LogEntry, dispatch_uid="audit.prepare_log_entry")
+        for model in (LogEntry, SecurityEvent):
+            post_save.connect(chain_saved_entry, sender=model, dispatch_uid=f"audit.chain.{model._meta.label}")
         pre_log.connect(receivers.remember_repr, dispatch_uid="audit.remember_repr")
         pre_delete.connect(
             receivers.log_group_memberships_on_delete, sender=Group, dispatch_uid="audit.group_memberships"
@@ -46,3 +50,4 @@ class AuditConfig(AppConfig):
 
         user_locked_out.connect(receivers.record_lockout, dispatch_uid="audit.locked_out")
         checks.register(check_audited_models, "audit")
+        checks.register(check_chain_key, "audit", deploy=True)

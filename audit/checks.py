@@ -43,3 +43,27 @@ def check_audited_models(app_configs=None, models_to_check=None, **kwargs):
                 )
             )
     return errors
+
+
+def check_chain_key(app_configs=None, **kwargs):
+    """Deploy check: without the keys nothing audited can be written and no erasure recorded (fail closed)."""
+    from django.conf import settings
+
+    key_hint = "at least 32 random characters, kept outside the database and its backups (docs/audit.md)"
+    missing = {
+        "AUDIT_CHAIN_KEY": ("audit entries cannot be chained, so every audited write will be refused", "audit.W001"),
+        "ERASURE_LEDGER_KEY": ("erasures cannot be recorded in the ledger, so they will be refused", "audit.W002"),
+        "ERASURE_LEDGER_PATH": ("there is no erasure ledger, so erasures will be refused", "audit.W003"),
+    }
+    hints = {
+        "ERASURE_LEDGER_PATH": "a file on storage backed up apart from the database (docs/audit.md)",
+    }
+    return [
+        checks.Warning(
+            f"{name} is not set: {consequence}.",
+            hint=f"Set {name} in the environment: {hints.get(name, key_hint)}.",
+            id=check_id,
+        )
+        for name, (consequence, check_id) in missing.items()
+        if not getattr(settings, name, "")
+    ]

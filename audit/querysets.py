@@ -24,6 +24,8 @@ from django.db import connections, models, router, transaction
 from django.utils.encoding import smart_str
 
 from audit import context
+from audit.chain.append import chain_append
+from audit.chain.content import LOG
 from audit.declarations import get_audited
 
 CHUNK = 500
@@ -141,19 +143,28 @@ def insert_entries(entries, *, using):
     connection = connections[using]
     if connection.vendor != "postgresql":
         LogEntry.objects.using(using).bulk_create(entries, batch_size=2000)
+        chain_append(table=LOG, ids=[entry.pk for entry in entries], using=using)
         return
-    fields = [f for f in LogEntry._meta.concrete_fields if not f.primary_key]
+    table = connection.ops.quote_name(LogEntry._meta.db_table)
+    with connection.cursor() as cursor:  # audit: log write (ids for the entries, so they can be chained)
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            [LogEntry._meta.db_table, len(entries)],
+        )
+        for entry, (pk,) in zip(entries, cursor.fetchall(), strict=True):
+            entry.pk = pk
+    fields = list(LogEntry._meta.concrete_fields)
     buffer = io.StringIO()
     # QUOTE_NOTNULL leaves None unquoted, which CSV COPY reads as NULL ("" stays an empty string).
     writer = csv.writer(buffer, quoting=csv.QUOTE_NOTNULL)
     for entry in entries:
         writer.writerow([_copy_value(field, entry) for field in fields])
     buffer.seek(0)
-    table = connection.ops.quote_name(LogEntry._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     statement = f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv)"
     with connection.cursor() as cursor:  # audit: log write (the entries themselves)
         cursor.cursor.copy_expert(statement, buffer)
+    chain_append(table=LOG, ids=[entry.pk for entry in entries], using=using)
 
 
 class AuditedQuerySet(models.QuerySet):
@@ -196,7 +207,8 @@ class AuditedQuerySet(models.QuerySet):
                 updated += self._plain().using(db).filter(pk__in=chunk).update(**kwargs)
             after = self._fetch(pks, related)
             pairs = [(before[pk], after[pk], fields) for pk in pks if pk in before and pk in after]
-            LogEntry.objects.using(db).bulk_create(build_entries(self.model, pairs, LogEntry.Action.UPDATE))
+            entries = LogEntry.objects.using(db).bulk_create(build_entries(self.model, pairs, LogEntry.Action.UPDATE))
+            chain_append(table=LOG, ids=[entry.pk for entry in entries], using=db)
         return updated
 
     update.alters_data = True

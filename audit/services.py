@@ -14,6 +14,9 @@ from django.db.models.functions import Concat
 from django.utils import timezone
 
 from audit import context
+from audit.chain import maintenance as chain_maintenance
+from audit.chain.content import EVENT, LOG
+from audit.chain.guard import purge_allowed, redaction_allowed
 from audit.context import current_actor
 from audit.declarations import audited_models, get_audited
 from audit.middleware import client_ip
@@ -151,12 +154,22 @@ def redact_entries_for(obj=None, *, model=None, pk=None, pks=None, batch_size=50
         raise ValueError(f"{model._meta.label} is not an audited model; register it with audit.registry first.")
     personal = set(config.personal_fields)
     redacted_at = timezone.now().isoformat()
-    if LogEntry.objects.db == DEFAULT_DB_ALIAS and connection.vendor == "postgresql":
-        changed = _redact_in_database(model, [str(pk) for pk in pks], config, personal, redacted_at)
-        _redact_admin_history(model, pks)
-        return changed
+    with redaction_allowed(DEFAULT_DB_ALIAS):
+        if LogEntry.objects.db == DEFAULT_DB_ALIAS and connection.vendor == "postgresql":
+            redacted_ids = _redact_in_database(model, [str(pk) for pk in pks], config, personal, redacted_at)
+        else:
+            redacted_ids = _redact_in_python(model, pks, config, personal, redacted_at, batch_size)
+        # The values are gone; so goes the secret that could confirm a guess at them.
+        chain_maintenance.shred_secrets(table=LOG, entry_ids=redacted_ids)
+        changed = len(redacted_ids)
+    _redact_admin_history(model, pks)
+    return changed
+
+
+def _redact_in_python(model, pks, config, personal, redacted_at, batch_size):
+    """Returns the ids of the entries redacted."""
     entries = entries_about(model=model, pks=list(pks)).order_by("pk")
-    changed = 0
+    changed = []
     batch = []
     for entry in entries.iterator(chunk_size=batch_size):
         entry.changes = _redact_changes(entry.changes, personal)
@@ -170,7 +183,6 @@ def redact_entries_for(obj=None, *, model=None, pk=None, pks=None, batch_size=50
             changed += _save_redacted(batch)
             batch = []
     changed += _save_redacted(batch)
-    _redact_admin_history(model, pks)
     return changed
 
 
@@ -207,6 +219,7 @@ UPDATE {table} AS e SET
     additional_data = CASE WHEN jsonb_typeof(e.additional_data) = 'object' THEN e.additional_data
                            ELSE '{{}}'::jsonb END || jsonb_build_object('redacted_at', %(redacted_at)s::text)
 WHERE e.content_type_id = %(content_type)s AND e.object_pk = ANY(%(object_pks)s::text[])
+RETURNING e.id
 """
 
 
@@ -226,7 +239,7 @@ def _redact_in_database(model, object_pks, config, personal, redacted_at):
         # statement, which costs more (~0.8 s) than running it; this transaction only.
         cursor.execute("SET LOCAL jit = off")  # audit: erasure (a planner setting, no data)
         cursor.execute(statement, params)
-        return cursor.rowcount
+        return [entry_id for (entry_id,) in cursor.fetchall()]
 
 
 def _redact_admin_history(model, pks):
@@ -255,27 +268,34 @@ def redact_m2m_mentions(*, model, names_by_pk) -> int:
     if not labels:
         return 0
     redacted_at = timezone.now().isoformat()
-    changed = 0
-    for owner in audited_models():
-        for field_name in get_audited(owner).m2m_fields:
-            if owner._meta.get_field(field_name).related_model is not model:
-                continue
-            entries = LogEntry.objects.filter(
-                content_type=ContentType.objects.get_for_model(owner), changes__has_key=field_name
-            ).order_by("pk")
-            batch = []
-            for entry in entries.iterator(chunk_size=500):
-                value = entry.changes[field_name]
-                objects = value.get("objects") if isinstance(value, dict) else None
-                if not isinstance(objects, list) or not labels.keys() & set(map(str, objects)):
+    changed = []
+    with redaction_allowed(DEFAULT_DB_ALIAS):
+        for owner in audited_models():
+            for field_name in get_audited(owner).m2m_fields:
+                if owner._meta.get_field(field_name).related_model is not model:
                     continue
-                entry.changes = {**entry.changes, field_name: {**value, "objects": [labels.get(o, o) for o in objects]}}
-                entry.changes_text = ""
-                data = entry.additional_data if isinstance(entry.additional_data, dict) else {}
-                entry.additional_data = {**data, "redacted_at": redacted_at}
-                batch.append(entry)
-            changed += _save_redacted(batch)
-    return changed
+                entries = LogEntry.objects.filter(
+                    content_type=ContentType.objects.get_for_model(owner), changes__has_key=field_name
+                ).order_by("pk")
+                batch = []
+                for entry in entries.iterator(chunk_size=500):
+                    value = entry.changes[field_name]
+                    objects = value.get("objects") if isinstance(value, dict) else None
+                    if not isinstance(objects, list) or not labels.keys() & set(map(str, objects)):
+                        continue
+                    entry.changes = {
+                        **entry.changes,
+                        field_name: {**value, "objects": [labels.get(o, o) for o in objects]},
+                    }
+                    entry.changes_text = ""
+                    data = entry.additional_data if isinstance(entry.additional_data, dict) else {}
+                    entry.additional_data = {**data, "redacted_at": redacted_at}
+                    batch.append(entry)
+                changed += _save_redacted(batch)
+        # The entry now differs from what its chain link committed to: shredding its secret makes it verify
+        # as redacted, like any other redaction, and leaves nothing that could confirm the erased name.
+        chain_maintenance.shred_secrets(table=LOG, entry_ids=changed)
+    return len(changed)
 
 
 @transaction.atomic
@@ -314,13 +334,14 @@ def erase_objects(*, model, pks) -> int:
 
 
 def _save_redacted(batch):
+    """Returns the ids saved."""
     if not batch:
-        return 0
+        return []
     # bulk_update sends no pre_save, so auditlog's actor context cannot overwrite who made the change.
     LogEntry.objects.bulk_update(
         batch, ["changes", "changes_text", "serialized_data", "object_repr", "additional_data"]
     )
-    return len(batch)
+    return [entry.pk for entry in batch]
 
 
 def retention_cutoff(*, as_of=None, days=None):
@@ -340,7 +361,7 @@ def purge_expired_entries(*, as_of=None, batch_size=5000) -> dict:
         raise ValueError(f"batch_size must be at least 1, got {batch_size}.")
     cutoff = retention_cutoff(as_of=as_of)
     counts = {}
-    for label, model in (("log_entries", LogEntry), ("security_events", SecurityEvent)):
+    for label, model, table in (("log_entries", LogEntry, LOG), ("security_events", SecurityEvent, EVENT)):
         total = 0
         while True:
             with transaction.atomic():
@@ -351,8 +372,13 @@ def purge_expired_entries(*, as_of=None, batch_size=5000) -> dict:
                 )
                 if not ids:
                     break
-                # No signals or relations point at these models, so this is one DELETE.
-                model.objects.filter(pk__in=ids).delete()
+                # Expired entries can sit anywhere in the chain: their links stay as signed tombstones.
+                chain_maintenance.tombstone(table=table, entry_ids=ids, cutoff=cutoff)
+                with purge_allowed(DEFAULT_DB_ALIAS, cutoff):
+                    # No signals or relations point at these models, so this is one DELETE.
+                    model.objects.filter(pk__in=ids).delete()
                 total += len(ids)
         counts[label] = total
+    # The oldest links, now all tombstones, give way to one signed anchor (the last MAC and the count).
+    chain_maintenance.compact(cutoff=cutoff)
     return counts

@@ -20,6 +20,7 @@ import sys
 import time
 from pathlib import Path
 
+from bench.chain import bench_chain
 from bench.register_tools import bench_register_tools
 from bench.setup import ROOT, django_setup, require_bench_database, sign_in_with_second_factor
 
@@ -557,6 +558,8 @@ def main(argv=None):
     log("Item 6: audited vs unaudited writes")
     rows += bench_writes(data, repeats=100 if full else 30)
     rows += bench_register_tools(scale=args.scale, user=admin, log=log)
+    log("Item 7: the audit chain (chaining, verification, chained writes)")
+    rows += bench_chain(data["company"], repeats=100 if full else 30, log=log)
     text = publish()
     if not args.skip_purge:
         log("Item 5: purge_expired vs raw SQL DELETE (each in its own process)")

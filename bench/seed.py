@@ -21,7 +21,7 @@ def sql(statement, params=None):
 def reset():
     sql(
         "TRUNCATE customers_contact, customers_company, auditlog_logentry, audit_securityevent, "
-        "privacy_purgerun, django_admin_log RESTART IDENTITY CASCADE"
+        "audit_chainlink, audit_chainanchor, privacy_purgerun, django_admin_log RESTART IDENTITY CASCADE"
     )
 
 

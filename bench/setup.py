@@ -2,6 +2,7 @@
 
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -14,6 +15,11 @@ def django_setup():
     os.environ.setdefault("DATABASE_URL", DEFAULT_DATABASE_URL)
     os.environ.setdefault("SECRET_KEY", "bench-only-not-secret")
     os.environ.setdefault("DEBUG", "false")
+    os.environ.setdefault("AUDIT_CHAIN_KEY", "bench-only-audit-chain-key")
+    os.environ.setdefault("ERASURE_LEDGER_KEY", "bench-only-erasure-ledger-key")
+    os.environ.setdefault(
+        "ERASURE_LEDGER_PATH", str(Path(tempfile.gettempdir()) / "caracom-bench-erasure-ledger.jsonl")
+    )
     # The test client speaks plain HTTP; in production TLS ends at the proxy, so the redirect is not measured.
     os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
     os.environ["DJANGO_READ_ENV_FILE"] = "false"

@@ -5,6 +5,7 @@ environment (or a local `.env` file that `make run` writes). The defaults
 fail closed: DEBUG is off and there is no SECRET_KEY unless one is given.
 """
 
+import hashlib
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -240,6 +241,19 @@ STORAGES = {
 RETENTION_MONTHS_AFTER_RELATIONSHIP = env.int("RETENTION_MONTHS_AFTER_RELATIONSHIP", default=24)
 AUDIT_LOG_RETENTION_DAYS = env.int("AUDIT_LOG_RETENTION_DAYS", default=730)
 
+# --- Audit chain and erasure ledger (docs/audit.md) --------------------------
+# Keys live in the environment, never in the database. Without them nothing audited can be
+# written outside development (fail closed); `check --deploy` names the missing one. In
+# development they are derived from SECRET_KEY, so `make run` works with any .env.
+
+
+def _development_key(label):
+    return hashlib.sha256(f"{label}:{SECRET_KEY}".encode()).hexdigest() if DEBUG else ""
+
+
+AUDIT_CHAIN_KEY = env.str("AUDIT_CHAIN_KEY", default="") or _development_key("audit-chain")
+ERASURE_LEDGER_KEY = env.str("ERASURE_LEDGER_KEY", default="") or _development_key("erasure-ledger")
+ERASURE_LEDGER_PATH = env.str("ERASURE_LEDGER_PATH", default=str(BASE_DIR / "erasure-ledger.jsonl") if DEBUG else "")
 # --- The trade register as a source (privacy notice § 7 and § 10) ----------
 # PRH's open data API (YTJ v3): free, no key, rate-limited. See customers/public_register/.
 PUBLIC_REGISTER_API_URL = env.str("PUBLIC_REGISTER_API_URL", default="https://avoindata.prh.fi/opendata-ytj-api/v3")

@@ -16,6 +16,8 @@ MARKER = "audit: read-only SQL"
 ERASURE_MARKER, ERASURE_MODULE = "audit: erasure", "audit/services.py"
 # The log's own bulk insert (COPY on PostgreSQL) writes audit entries, it does not bypass them.
 LOG_WRITE_MARKER, LOG_WRITE_MODULE = "audit: log write", "audit/querysets.py"
+# The tests that prove tampering with SQL is detected do the tampering there, and only there.
+TAMPER_MARKER, TAMPER_MODULE = "audit: tampering test", "audit/tests/tamper.py"
 
 
 def allowed(relative, line):
@@ -23,6 +25,7 @@ def allowed(relative, line):
         MARKER in line
         or (ERASURE_MARKER in line and relative.as_posix() == ERASURE_MODULE)
         or (LOG_WRITE_MARKER in line and relative.as_posix() == LOG_WRITE_MODULE)
+        or (TAMPER_MARKER in line and relative.as_posix() == TAMPER_MODULE)
     )
 
 
@@ -59,4 +62,10 @@ def test_the_erasure_marker_is_honoured_only_in_the_erasure_module():
 def test_the_log_write_marker_is_honoured_only_in_the_audited_queryset_module():
     line = "with connection.cursor() as cursor:  # audit: log write"
     assert allowed(Path("audit/querysets.py"), line)
+    assert not allowed(Path("customers/services.py"), line)
+
+
+def test_the_tampering_marker_is_honoured_only_in_the_tampering_helper():
+    line = "with connection.cursor() as cursor:  # audit: tampering test"
+    assert allowed(Path("audit/tests/tamper.py"), line)
     assert not allowed(Path("customers/services.py"), line)

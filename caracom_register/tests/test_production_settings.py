@@ -14,6 +14,9 @@ PRODUCTION_ENV = {
     "SECRET_KEY": STRONG_KEY,
     "DEBUG": "false",
     "ALLOWED_HOSTS": "asiakasrekisteri.caracom.fi",
+    "AUDIT_CHAIN_KEY": "c9Rt-" + "m4Lp8" * 8,
+    "ERASURE_LEDGER_KEY": "e2Hs-" + "q7Nd3" * 8,
+    "ERASURE_LEDGER_PATH": "/var/lib/caracom/erasure-ledger.jsonl",
 }
 
 
@@ -37,6 +40,18 @@ def test_check_deploy_reports_nothing_with_production_settings():
 
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def test_check_deploy_warns_when_the_audit_chain_key_is_missing_in_production():
+    result = run(["check", "--deploy"], AUDIT_CHAIN_KEY="")
+    assert "audit.W001" in result.stderr + result.stdout
+    assert "AUDIT_CHAIN_KEY is not set" in result.stderr + result.stdout
+
+
+def test_without_debug_there_is_no_default_chain_key_or_ledger():
+    assert setting("AUDIT_CHAIN_KEY", AUDIT_CHAIN_KEY="") == ""
+    assert setting("ERASURE_LEDGER_KEY", ERASURE_LEDGER_KEY="") == ""
+    assert setting("ERASURE_LEDGER_PATH", ERASURE_LEDGER_PATH="") == ""
 
 
 def test_check_deploy_complains_when_https_protections_are_turned_off():

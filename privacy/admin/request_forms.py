@@ -149,3 +149,33 @@ class LookupForm(forms.Form):
         help_text=gettext_lazy("At least three letters; first name, last name or both."),
     )
     phone = forms.CharField(label=gettext_lazy("Phone"), required=False, max_length=50)
+
+
+class InformRecipientForm(forms.Form):
+    notified_on = forms.DateField(
+        label=gettext_lazy("Informed on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    method = forms.CharField(
+        label=gettext_lazy("How"),
+        required=False,
+        max_length=200,
+        help_text=gettext_lazy("E.g. email to the recipient's data protection officer."),
+    )
+    impossible_reason = forms.CharField(
+        label=gettext_lazy("Or: why informing was impossible or disproportionate"),
+        required=False,
+        widget=forms.Textarea,
+    )
+
+
+class DisclosureRecipientForm(forms.Form):
+    recipient = forms.CharField(
+        label=gettext_lazy("Recipient"),
+        max_length=200,
+        help_text=gettext_lazy("Who receives the list: a recipient named in the privacy notice, or another named one."),
+    )
+
+    def __init__(self, *args, choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["recipient"].widget.attrs["list"] = "notice-recipients"
+        self.recipient_choices = list(choices)

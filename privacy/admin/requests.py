@@ -20,12 +20,13 @@ from customers.models import Contact
 from privacy import services
 from privacy.admin.letters import letter_urls, letters_context
 from privacy.admin.request_actions import REQUEST_ACTIONS, available_actions
-from privacy.admin.request_forms import LookupForm
+from privacy.admin.request_forms import DisclosureRecipientForm, InformRecipientForm, LookupForm
 from privacy.models import (
     OPEN_REQUEST_STATUSES,
     VERIFIED_REQUEST_STATUSES,
     DataSubjectRequest,
     ProcessingRestriction,
+    RecipientNotification,
     RequestType,
 )
 
@@ -169,6 +170,7 @@ class DataSubjectRequestAdmin(ServiceErrorsAdminMixin, ValidatedAutocompleteMixi
             path("marketing-audience.csv", wrap(self.marketing_audience_view), name="privacy_marketing_audience"),
             path("<int:pk>/act/<slug:action>/", wrap(self.action_view), name="privacy_request_action"),
             path("<int:pk>/rectify/<int:contact_pk>/", wrap(self.rectify_view), name="privacy_request_rectify"),
+            path("<int:pk>/inform/<int:notification_pk>/", wrap(self.inform_view), name="privacy_request_inform"),
             *letter_urls(self),
             *super().get_urls(),
         ]
@@ -206,6 +208,7 @@ class DataSubjectRequestAdmin(ServiceErrorsAdminMixin, ValidatedAutocompleteMixi
                 "deadline_class": deadline_css_class(dsr),
                 "restrictions": ProcessingRestriction.objects.filter(request=dsr),
                 "consents": dsr.consents.all(),
+                "recipient_notifications": dsr.recipient_notifications.all(),
                 **letters_context(dsr),
             }
         return super().change_view(request, object_id, form_url, {**(extra_context or {}), **extra})
@@ -316,10 +319,50 @@ class DataSubjectRequestAdmin(ServiceErrorsAdminMixin, ValidatedAutocompleteMixi
             restricted=restricted,
         )
 
+    def inform_view(self, request, pk, notification_pk):
+        """Art. 19: record that a recipient was informed of the change, or why that was impossible."""
+        self._require_handler(request)
+        dsr = get_object_or_404(DataSubjectRequest, pk=pk)
+        notification = get_object_or_404(RecipientNotification, pk=notification_pk, request=dsr)
+        # All fields are optional: an empty POST is still a submission (and an error), not a fresh form.
+        form = InformRecipientForm(request.POST if request.method == "POST" else None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.recipient_notification_record(notification=notification, by=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                add_validation_errors(form, exc)
+            else:
+                messages.success(request, _("Recorded for %(recipient)s.") % {"recipient": notification.recipient})
+                return redirect(self._change_url(dsr))
+        return self._page(
+            request,
+            "admin/privacy/datasubjectrequest/action.html",
+            _("Inform %(recipient)s of the %(action)s")
+            % {"recipient": notification.recipient, "action": notification.get_action_display()},
+            dsr=dsr,
+            form=form,
+            submit_label=_("Record the notification"),
+        )
+
     def marketing_audience_view(self, request):
         if not request.user.has_perm("privacy.export_marketing_audience"):
             raise PermissionDenied
-        response = HttpResponse(services.marketing_audience_csv(), content_type="text/csv; charset=utf-8")
-        filename = f"marketing-audience-{timezone.localdate().isoformat()}.csv"
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
+        notice = services.notice_current()
+        choices = [r.name for r in notice.recipients.all()] if notice else []
+        form = DisclosureRecipientForm(request.POST or None, choices=choices)
+        if request.method == "POST" and form.is_valid():
+            try:
+                body = services.marketing_audience_csv(recipient=form.cleaned_data["recipient"])
+            except ValidationError as exc:
+                add_validation_errors(form, exc)
+            else:
+                response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+                filename = f"marketing-audience-{timezone.localdate().isoformat()}.csv"
+                response["Content-Disposition"] = f'attachment; filename="{filename}"'
+                return response
+        return self._page(
+            request,
+            "admin/privacy/marketing_audience.html",
+            _("Download marketing audience (CSV)"),
+            form=form,
+        )

@@ -31,6 +31,7 @@ from privacy.models.notice import (
     PublishedNoticeLocked,
     localized,
 )
+from privacy.models.recipients import RecipientNotification
 from privacy.models.requests import (
     DUE_SOON_DAYS,
     ERASED,
@@ -82,6 +83,7 @@ __all__ = [
     "ProcessingRestriction",
     "PublishedNoticeLocked",
     "PurgeRun",
+    "RecipientNotification",
     "RefusalArticle",
     "RequestChannel",
     "RequestStatus",

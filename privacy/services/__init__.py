@@ -7,9 +7,16 @@ Every public service is re-exported here, so callers (other apps, commands, oper
 from privacy.models import DUE_SOON_DAYS
 from privacy.services.announcements import AnnouncementCounts, announcement_counts, notice_announce
 from privacy.services.consent import consent_record, refusable_purposes
+from privacy.services.disclosures import (
+    SUBJECT_RECIPIENT,
+    contacts_disclosed,
+    recipient_notification_record,
+    recipients_to_inform_prepare,
+)
 from privacy.services.erasure import ErasureOutcome, subject_erase
 from privacy.services.erasure_letter import letter_erasure_confirmation, letters_minimise_for
 from privacy.services.export import CSV_EXTRA_COLUMNS, EXPORT_FORMAT, SubjectExport, subject_export
+from privacy.services.ledger import ReapplyOutcome, contacts_erase, erasures_reapply
 from privacy.services.letter_render import PdfUnavailable, RenderedLetter, letter_html, letter_pdf
 from privacy.services.letters import letter_create, letter_kinds_for, letter_preview, letter_record_posted
 from privacy.services.lookup import LOOKUP_LIMIT, SubjectLookupResult, access_record_contact, subject_lookup
@@ -64,6 +71,7 @@ __all__ = [
     "PURGE_BATCH_SIZE",
     "PURGE_LOCK_KEY",
     "REQUEST_INTAKE_FIELDS",
+    "SUBJECT_RECIPIENT",
     "AnnouncementCounts",
     "DeadlineDigest",
     "ErasureOutcome",
@@ -71,6 +79,7 @@ __all__ = [
     "PdfUnavailable",
     "PurgeAlreadyRunning",
     "PurgePlan",
+    "ReapplyOutcome",
     "RenderedLetter",
     "SubjectExport",
     "SubjectLookupResult",
@@ -81,8 +90,11 @@ __all__ = [
     "contact_rectify",
     "contact_restrict",
     "contact_restriction_lift",
+    "contacts_disclosed",
+    "contacts_erase",
     "deadline_digest",
     "deadlines_remind",
+    "erasures_reapply",
     "letter_create",
     "letter_erasure_confirmation",
     "letter_html",
@@ -101,6 +113,8 @@ __all__ = [
     "notice_publish",
     "outbox_mark_uncertain",
     "outbox_send",
+    "recipient_notification_record",
+    "recipients_to_inform_prepare",
     "refusable_purposes",
     "request_check_intake",
     "request_complete",

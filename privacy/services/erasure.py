@@ -7,16 +7,19 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from audit.services import erase_objects, redact_entries_for, redact_m2m_mentions
+from audit.services import redact_entries_for, redact_m2m_mentions
 from customers.models import Contact
 from privacy.models import (
     ERASED,
     DataSubjectRequest,
+    RecipientNotification,
     RequestStatus,
     RequestType,
 )
 from privacy.request_context import handling_request
+from privacy.services.disclosures import recipients_to_inform_prepare
 from privacy.services.erasure_letter import letter_erasure_confirmation, letters_minimise_for
+from privacy.services.ledger import contacts_erase
 from privacy.services.request_rules import _fresh, _require_type, _require_verified
 
 
@@ -79,10 +82,12 @@ def subject_erase(*, request: DataSubjectRequest, by) -> ErasureOutcome:
             .exclude(pk=request.pk)
             .values_list("pk", flat=True)
         )
+    # Art. 19: whom to tell, worked out while the erased ids still lead to their disclosures.
+    recipients_to_inform_prepare(request=request, contact_pks=erase, action=RecipientNotification.Action.ERASURE)
     with handling_request(request):
         # The requests' m2m entries name the erased beside the kept; those entries may stay, the names go.
         redacted = redact_m2m_mentions(model=Contact, names_by_pk={c.pk: str(c) for c in contacts if c.pk in erase})
-        redacted += erase_objects(model=Contact, pks=erase)
+        redacted += contacts_erase(pks=erase, reference=f"request #{request.pk}")
     lines = []
     if erase:
         lines.append(

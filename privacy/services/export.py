@@ -21,6 +21,7 @@ from privacy.models import (
     ResponseLanguage,
 )
 from privacy.request_context import handling_request
+from privacy.services.disclosures import SUBJECT_RECIPIENT, contacts_disclosed
 from privacy.services.letter_render import letter_html
 from privacy.services.lookup import access_record_contact
 from privacy.services.notice import notice_current
@@ -29,6 +30,7 @@ from privacy.services.request_rules import _fresh, _require_verified, _start, _v
 # --- the export (Art. 15 access, Art. 20 portability) ---
 
 EXPORT_FORMAT = "caracom-subject-export/1"
+SUBJECT_EXPORT = "export of their own data"
 
 
 CSV_EXTRA_COLUMNS = ("source", "legal_basis", "ended_on", "legal_hold_until", "consents", "restricted")
@@ -147,6 +149,8 @@ def subject_export(*, email, request: DataSubjectRequest | None = None, language
     with handling_request(request):
         for contact in contacts:
             access_record_contact(contact)
+        if contacts:
+            contacts_disclosed(recipient=SUBJECT_RECIPIENT, kind=SUBJECT_EXPORT, pks=[c.pk for c in contacts])
         if request is not None:
             _start(request)
     records = [_contact_record(contact, notice, language) for contact in contacts]

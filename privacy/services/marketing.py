@@ -3,6 +3,7 @@
 import datetime
 import io
 
+from django.db import transaction
 from django.utils import timezone
 
 from caracom_register.spreadsheet import SafeCsvWriter
@@ -12,11 +13,13 @@ from privacy.models import (
     ConsentState,
 )
 from privacy.selectors import restricted_exists
+from privacy.services.disclosures import contacts_disclosed
 
 DIRECT_MARKETING = "direct_marketing"
 
 
 MARKETING_CSV_COLUMNS = ("email", "first_name", "last_name", "company")
+MARKETING_DISCLOSURE = "marketing audience export"
 
 
 def marketing_audience(*, today: datetime.date | None = None):
@@ -41,10 +44,15 @@ def marketing_audience(*, today: datetime.date | None = None):
     )
 
 
-def marketing_audience_csv(*, today: datetime.date | None = None) -> str:
+@transaction.atomic
+def marketing_audience_csv(*, recipient, today: datetime.date | None = None) -> str:
+    """The audience as CSV for `recipient` (e.g. the mailing service); the disclosure is recorded (Art. 19)."""
     out = io.StringIO()
     writer = SafeCsvWriter(out)
     writer.writerow(MARKETING_CSV_COLUMNS)
+    pks = []
     for contact in marketing_audience(today=today).iterator(chunk_size=2000):
         writer.writerow([contact.email, contact.first_name, contact.last_name, contact.company.name])
+        pks.append(contact.pk)
+    contacts_disclosed(recipient=recipient, kind=MARKETING_DISCLOSURE, pks=pks)
     return out.getvalue()

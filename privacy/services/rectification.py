@@ -7,9 +7,12 @@ from customers.models import Contact
 from customers.services import contact_update
 from privacy.models import (
     DataSubjectRequest,
+    RecipientNotification,
     RequestType,
 )
 from privacy.request_context import handling_request
+from privacy.services.disclosures import recipients_to_inform_prepare
+from privacy.services.ledger import RECTIFICATION, ledger_record_contacts
 from privacy.services.request_rules import _fresh, _require_matched, _require_type, _require_verified, _start
 
 # --- rectification, erasure, restriction ---
@@ -23,7 +26,12 @@ def contact_rectify(*, request: DataSubjectRequest, contact: Contact, **data) ->
     _require_verified(request, _("rectify the data"))
     _require_type(request, (RequestType.RECTIFICATION,), _("rectify a contact"))
     _require_matched(request, contact)
+    # Before the change: a restored backup holds the old values, and this line must find them.
+    ledger_record_contacts(kind=RECTIFICATION, pks=[contact.pk], reference=f"request #{request.pk}")
     with handling_request(request):
         contact = contact_update(contact=contact, rectification_request=request, **data)
         _start(request)
+    recipients_to_inform_prepare(
+        request=request, contact_pks=[contact.pk], action=RecipientNotification.Action.RECTIFICATION
+    )
     return contact

@@ -12,9 +12,12 @@ from customers.models import Contact
 from privacy.models import (
     DataSubjectRequest,
     ProcessingRestriction,
+    RecipientNotification,
     RequestType,
 )
 from privacy.request_context import handling_request
+from privacy.services.disclosures import recipients_to_inform_prepare
+from privacy.services.ledger import RESTRICTION, ledger_record_contacts
 from privacy.services.request_rules import (
     _fresh,
     _not_in_future,
@@ -43,6 +46,11 @@ def contact_restrict(*, request: DataSubjectRequest, contact: Contact, reason) -
         with unique_race_as_field_error(restriction):
             restriction.save()
         _start(request)
+    # A restored backup would lose the restriction; the ledger keeps it for reapply_erasures to list.
+    ledger_record_contacts(kind=RESTRICTION, pks=[contact.pk], reference=f"request #{request.pk}")
+    recipients_to_inform_prepare(
+        request=request, contact_pks=[contact.pk], action=RecipientNotification.Action.RESTRICTION
+    )
     return restriction
 
 

@@ -21,6 +21,7 @@ from privacy.models import (
     PurgeRun,
 )
 from privacy.services.erasure import _anonymize_requests
+from privacy.services.ledger import PURGE, ledger_record_companies, ledger_record_contacts
 
 logger = logging.getLogger(__name__)
 
@@ -150,6 +151,9 @@ def _purge_in_batches(run, queryset_for, model, counter, batch_size):
                 if model is Contact
                 else []
             )
+            # Recorded outside the database first, so a restored backup can be purged again.
+            record = ledger_record_contacts if model is Contact else ledger_record_companies
+            record(kind=PURGE, pks=pks, reference=f"purge run #{run.pk}")
             run.audit_entries_redacted += audit_services.erase_objects(model=model, pks=pks)
             if requests:
                 run.audit_entries_redacted += _anonymize_requests(sorted(set(requests)))

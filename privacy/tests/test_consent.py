@@ -96,7 +96,7 @@ def test_marketing_audience_leaves_out_objectors_and_restricted_contacts():
     ConsentFactory(contact=ad_objector, purpose="ad_targeting", state=ConsentState.OBJECTED)
     ProcessingRestrictionFactory(contact=restricted)
     ProcessingRestrictionFactory(contact=lifted, lifted_at=timezone.now(), subject_informed_on=TODAY())
-    rows = list(csv.DictReader(StringIO(services.marketing_audience_csv())))
+    rows = list(csv.DictReader(StringIO(services.marketing_audience_csv(recipient="Postituspalvelu Oy"))))
     assert {row["email"] for row in rows} == {plain.email, lifted.email, ad_objector.email}
 
 

@@ -345,7 +345,7 @@ def test_officer_downloads_the_marketing_audience(officer_client):
     keep = ContactFactory()
     restricted = ContactFactory()
     ProcessingRestrictionFactory(contact=restricted)
-    response = officer_client.get(f"{BASE}marketing-audience.csv")
+    response = officer_client.post(f"{BASE}marketing-audience.csv", {"recipient": "Postituspalvelu Oy"})
     body = response.content.decode()
     assert response["Content-Type"].startswith("text/csv")
     assert keep.email in body

@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.tests.factories import sign_in_verified
+from audit.tests.factories import LogEntryFactory
 from customers import services as customer_services
 from customers.models import Company, Contact
 from customers.tests.factories import CompanyFactory, ContactFactory
@@ -164,10 +165,9 @@ def test_retention_months_come_from_the_setting(settings):
 
 
 def make_entry(days_old):
+    # Written with its old time: entries cannot be changed afterwards (the database refuses it).
     company = CompanyFactory()
-    entry = LogEntry.objects.filter(content_type__model="company", object_pk=str(company.pk)).latest("pk")
-    LogEntry.objects.filter(pk=entry.pk).update(timestamp=timezone.now() - datetime.timedelta(days=days_old))
-    return entry
+    return LogEntryFactory(object_pk=str(company.pk), timestamp=timezone.now() - datetime.timedelta(days=days_old))
 
 
 def test_audit_entry_731_days_old_is_deleted():
