@@ -10,7 +10,7 @@ from audit import ledger
 from audit.services import erase_objects
 from customers.models import Company, Contact
 
-ERASURE, PURGE, RESTRICTION, RECTIFICATION = "erasure", "purge", "restriction", "rectification"
+ERASURE, PURGE, RESTRICTION, RECTIFICATION, MERGE = "erasure", "purge", "restriction", "rectification", "merge"
 CONTACT, COMPANY = Contact._meta.label_lower, Company._meta.label_lower
 # The values that identify a person again in a re-imported copy; all of them are declared personal data.
 CONTACT_IDENTIFIERS = ("email", "phone", "name_company")
@@ -79,8 +79,12 @@ class ReapplyOutcome:
     rectifications: list = field(default_factory=list)  # (contact id, ledger line, reference): redo by hand
 
 
-def _contacts_matching(line, by_hash):
-    """Contacts in the database that are the ledger line's record: same key and an identifier, or a copy."""
+def _contacts_matching(line, by_hash, *, copies=True):
+    """Contacts in the database that are the ledger line's record: same key and an identifier, or a copy.
+
+    A merged-away contact is matched by its key only: the contact it was merged into carries the same
+    identifiers on purpose, and must not be taken for a copy.
+    """
     hashes = line["hashes"]
     found = set()
     candidate = Contact._base_manager.filter(pk=line["pk"]).values(
@@ -90,7 +94,7 @@ def _contacts_matching(line, by_hash):
         values = _contact_identifiers(row)
         if any(hashes.get(name) and hashes[name] == ledger.ledger_hash(name, values[name]) for name in values):
             found.add(row["pk"])
-    for name in FINDS_A_COPY:
+    for name in FINDS_A_COPY if copies else ():
         if hashes.get(name):
             found.update(by_hash.get((name, hashes[name]), ()))
     return found
@@ -121,6 +125,10 @@ def erasures_reapply(*, dry_run=False) -> ReapplyOutcome:
         if line["model"] == CONTACT:
             matches = _contacts_matching(line, by_hash) - erased
             if line["kind"] in (ERASURE, PURGE):
+                outcome.contacts += [(pk, line["n"]) for pk in sorted(matches)]
+                erased |= matches
+            elif line["kind"] == MERGE:
+                matches = _contacts_matching(line, by_hash, copies=False) - erased
                 outcome.contacts += [(pk, line["n"]) for pk in sorted(matches)]
                 erased |= matches
             elif line["kind"] == RESTRICTION:

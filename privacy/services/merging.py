@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from privacy.models import Consent, ConsentState, DataSubjectRequest, ProcessingRestriction
 from privacy.selectors import contact_is_restricted, open_requests
+from privacy.services.ledger import MERGE, ledger_record_contacts
 
 
 def contact_merge_privacy_refusal(contact) -> str | None:
@@ -48,3 +49,5 @@ def contact_privacy_records_move(*, source, target) -> None:
     for request in DataSubjectRequest.objects.filter(matched_contacts=source.pk):
         request.matched_contacts.remove(source)
         request.matched_contacts.add(target)
+    # A backup restored later would bring the merged-away row back as a duplicate: the ledger says it went.
+    ledger_record_contacts(kind=MERGE, pks=[source.pk], reference=f"merged into contact #{target.pk}")

@@ -12,6 +12,7 @@ from django.db import connection, connections
 from accounts.tests.factories import PrivacyOfficerFactory
 from audit.chain.verify import chain_verify
 from customers import services as customer_services
+from customers.merging import contacts_merge
 from customers.models import Company, Contact
 from customers.tests.factories import CompanyFactory, ContactFactory
 from privacy import services
@@ -219,3 +220,27 @@ def test_a_real_backup_restored_after_an_erasure_is_erased_again_and_leaves_no_t
     reapply()
     assert find_in_database(*NEEDLES) == []
     assert chain_verify().ok
+
+
+def test_a_merge_writes_a_ledger_line_for_the_merged_away_contact(settings):
+    keep, other = subject(), subject(email="ulla.toinen@varmuus.example")
+
+    contacts_merge(keep=keep, merge_away=other, choices={})
+
+    (line,) = [line for line in ledger_lines(settings) if line["kind"] == "merge"]
+    assert line["pk"] == other.pk
+    assert line["reference"] == f"merged into contact #{keep.pk}"
+    assert EMAIL not in json.dumps(line)
+
+
+def test_a_merged_away_contact_brought_back_is_erased_again_and_the_kept_one_stays():
+    company = CompanyFactory(name="Varmuuskopio Oy")
+    keep, other = subject(company=company), subject(company=company, email="ulla.toinen@varmuus.example")
+    before = values_of(other)
+    contacts_merge(keep=keep, merge_away=other, choices={})
+    restored(before)
+
+    reapply()
+
+    assert not Contact.objects.filter(pk=before["pk"]).exists()
+    assert Contact.objects.filter(pk=keep.pk).exists()
