@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
+from audit import disclosures
+from audit.context import current_actor
 from audit.services import disclosure_record
 from caracom_register.spreadsheet import csv_text
 from customers.models import Company, Contact
@@ -106,6 +108,10 @@ def _xlsx(header, rows):
     return out.getvalue()
 
 
+LIST_EXPORT_KIND = "contact list export"
+LIST_EXPORT_RECIPIENT = "list export downloaded by"
+
+
 @transaction.atomic
 def register_export(*, queryset, fmt: str, details: dict) -> ExportFile:
     """The rows of `queryset` (contacts or companies) as a file; records each row's disclosure in the audit trail.
@@ -126,6 +132,15 @@ def register_export(*, queryset, fmt: str, details: dict) -> ExportFile:
     header = [_label(model, column) for column in columns]
     rows = [[_value(obj, column, fmt == "xlsx") for column in columns] for obj in objects]
     disclosure_record(instances=objects, details={**details, "format": fmt, "rows": len(objects)})
+    if model is Contact and objects:
+        # A list of people leaving the register is a disclosure (Art. 19): the file goes wherever the person who
+        # downloaded it takes it, so they are its recipient until they say otherwise.
+        disclosures.disclosure_record(
+            recipient=f"{LIST_EXPORT_RECIPIENT} {current_actor().email or '?'}",
+            kind=LIST_EXPORT_KIND,
+            model=Contact,
+            pks=[obj.pk for obj in objects],
+        )
     stamp = datetime.date.today().isoformat()
     name = f"{model._meta.model_name}s-{stamp}.{fmt}"
     if fmt == "csv":

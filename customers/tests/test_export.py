@@ -7,6 +7,7 @@ from auditlog.models import LogEntry
 from openpyxl import load_workbook
 
 from accounts.tests.factories import PrivacyOfficerFactory, sign_in_verified
+from audit.models import Disclosure
 from customers.tests.factories import CompanyFactory, ContactFactory
 
 pytestmark = pytest.mark.django_db
@@ -87,3 +88,22 @@ def test_an_unknown_export_format_is_not_found(signed_in_staff):
 def test_the_contact_list_links_its_exports_with_the_current_filter(signed_in_staff):
     body = signed_in_staff.get("/admin/customers/contact/?source__exact=public_register").content.decode()
     assert "/admin/customers/contact/export/csv/?source__exact=public_register" in body
+
+
+def test_a_contact_list_export_is_recorded_as_a_disclosure_to_the_person_who_downloaded_it(signed_in_staff, staff_user):
+    exported = ContactFactory(source="public_register")
+    ContactFactory(source="data_subject")
+
+    signed_in_staff.get("/admin/customers/contact/export/csv/?source__exact=public_register")
+
+    (disclosure,) = Disclosure.objects.all()
+    assert disclosure.recipient == f"list export downloaded by {staff_user.email}"
+    assert list(disclosure.records.values_list("object_id", flat=True)) == [exported.pk]
+
+
+def test_a_company_list_export_is_no_disclosure_of_people(signed_in_staff):
+    CompanyFactory()
+
+    signed_in_staff.get("/admin/customers/company/export/csv/")
+
+    assert not Disclosure.objects.exists()
