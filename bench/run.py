@@ -484,6 +484,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=1.0, help="1 = 1M contacts; 0.01 = bench-small.")
     parser.add_argument("--reuse", action="store_true", help="Measure on the data already seeded.")
+    parser.add_argument("--seed-only", action="store_true", help="Seed (unless --reuse) and stop: for make load.")
     parser.add_argument("--skip-purge", action="store_true", help="Leave out the purge (item 5).")
     parser.add_argument("--repeats", type=int, default=None, help="Measured requests per URL (after warm-up).")
     parser.add_argument("--docs", default=str(ROOT / "docs"), help="Where benchmarks.md and the chart go.")
@@ -515,6 +516,8 @@ def main(argv=None):
         seeding_module.vacuum_analyze()
         if seed_file(connection).exists():
             timings = json.loads(seed_file(connection).read_text())
+    if args.seed_only:
+        return []
     admin = seeding_module.users()
     counts = {
         "companies": sql("SELECT count(*) FROM customers_company")[0][0],

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from audit.services import access_record
+from caracom_register.folding import fold
 from customers.models import Contact
 from customers.validators import phone_search_variant
 from privacy.models import (
@@ -24,7 +25,8 @@ class SubjectLookupResult:
 def subject_lookup(*, email="", name="", phone="") -> SubjectLookupResult:
     """Every contact (with its company) and past request matching any of the terms; logged as access.
 
-    Email and name ignore case; a phone number matches however it is written (045 639 3329 or +358456393329).
+    Email and name ignore case, a name also accents (Meikalainen finds Meikäläinen); a phone number
+    matches however it is written (045 639 3329 or +358456393329).
     """
     email, name, phone = (email or "").strip(), (name or "").strip(), (phone or "").strip()
     if not (email or name or phone):
@@ -38,7 +40,7 @@ def subject_lookup(*, email="", name="", phone="") -> SubjectLookupResult:
         words = name.split()
         name_q = Q()
         for word in words:
-            name_q &= Q(first_name__icontains=word) | Q(last_name__icontains=word)
+            name_q &= Q(name_folded__contains=fold(word))
         contact_q |= name_q
         request_q |= Q(requester_name__icontains=name)
     if phone:
