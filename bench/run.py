@@ -355,7 +355,7 @@ def prepare_expired(size, limit, round_tag):
 
 
 def purge_subprocess(mode, as_of):
-    output = subprocess.run(  # noqa: S603 - our own module, fixed arguments
+    output = subprocess.run(
         [sys.executable, "-m", "bench.purge", mode, as_of.isoformat()],
         cwd=ROOT,
         env=os.environ.copy(),
@@ -496,6 +496,7 @@ def main(argv=None):
     from django.test import Client
     from django.test.utils import override_settings
 
+    from bench import pages
     from bench import seed as seeding_module
 
     label = "full" if args.scale >= 1 else "small"
@@ -553,6 +554,9 @@ def main(argv=None):
         sign_in_with_second_factor(client, admin)
         log("Items 1-3: admin lists, search, audit log (register admin vs stock admin)")
         rows += bench_lists(client, data, warmup=2, repeats=args.repeats, budget=budget)
+        log("Items 7-8: every search word of the set; a contact's and a company's page")
+        rows += pages.bench_search_words(client, repeats=3, log=log)
+        rows += pages.bench_object_pages(client, data, repeats=args.repeats, log=log)
     publish()
     log("Item 4: subject lookup and export")
     rows += bench_subject(data, warmup=2, repeats=args.repeats, budget=budget)

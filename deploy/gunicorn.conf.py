@@ -20,9 +20,10 @@ def _int(name, default):
 # Only the proxy talks to gunicorn: never bind a public address.
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 
-# Chosen by measurement (docs/benchmarks.md, make load): sync workers, two per core. The pages are short and
-# CPU-bound (template rendering, PostgreSQL on the same box); threads bought nothing but GIL contention.
-workers = _int("GUNICORN_WORKERS", 2 * (os.cpu_count() or 1))
+# Sync workers, one per core per instance: with the two instances behind nginx that is two per core in
+# all. The pages are short and CPU-bound (template rendering, PostgreSQL on the same box), so more workers
+# only queue for the same cores (docs/benchmarks.md, make load; compare with GUNICORN_WORKERS and friends).
+workers = _int("GUNICORN_WORKERS", os.cpu_count() or 1)
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "sync")
 threads = _int("GUNICORN_THREADS", 1)
 # A request over 30 s is a bug (the subject lookup and the lists are bounded); kill it rather than queue behind it.
