@@ -144,9 +144,11 @@ class IndexedSearchMixin:
     # such a list would cost more than it saves.
     related_search_limit = 1000
 
-    def search_condition(self, word):
+    def search_condition(self, word, skip=()):
         condition = Q()
         for name in self.search_fields:
+            if name in skip:
+                continue
             path, _, column = name.rpartition("__")
             if not path or "__" in path:
                 condition |= word_lookup(name, word)
@@ -185,6 +187,12 @@ class PhoneAwareSearchMixin:
     """
 
     phone_search_field = "phone"
+
+    def search_condition(self, word, skip=()):
+        # A phone number is digits and "+": a word without a digit cannot match it, so its index is not read.
+        if not any(char.isdigit() for char in word):
+            skip = (*skip, self.phone_search_field)
+        return super().search_condition(word, skip=skip)
 
     def get_search_results(self, request, queryset, search_term):
         variant = phone_search_variant(search_term)

@@ -2,6 +2,8 @@
 
 import pytest
 from auditlog.models import LogEntry
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.tests.factories import StaffUserFactory, sign_in_verified
@@ -107,3 +109,20 @@ def test_the_folded_name_is_not_written_into_the_audit_trail():
 def test_the_folded_name_is_neither_a_form_field_nor_exported():
     assert "name_folded" not in Contact.PERSONAL_DATA_FIELDS
     assert not Contact._meta.get_field("name_folded").editable
+
+
+def test_a_word_without_digits_is_not_looked_for_in_the_phone_column(staff_client):
+    ContactFactory(last_name="Virtanen", phone="+358401234567")
+    with CaptureQueriesContext(connection) as queries:
+        assert search(staff_client, "virtanen") == ["Virtanen"]
+    searches = [
+        q["sql"] for q in queries.captured_queries if "name_folded" in q["sql"] and "customers_contact" in q["sql"]
+    ]
+    assert searches
+    assert all('"phone"' not in sql.split("WHERE", 1)[1] for sql in searches)
+
+
+def test_a_word_with_digits_is_still_looked_for_in_the_phone_column(staff_client):
+    ContactFactory(last_name="Found", phone="+358401234567")
+    ContactFactory(last_name="Other", phone="+358509999999")
+    assert search(staff_client, "40123") == ["Found"]
