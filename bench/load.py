@@ -371,7 +371,7 @@ class LoadTest:
             )
         recovered = prober.first_ok_after(marks["back"])
         window = lambda a, b: [r for r in rows if a <= r[0] < b]  # noqa: E731
-        kill = window(marks["kill"], marks["restart"] + 10)
+        kill = window(marks["kill"], min(marks["restart"] + 10, marks["outage"]))
         outage = window(marks["outage"] + 0.5, marks["back"])
         outage_statuses = defaultdict(int)
         for r in outage:

@@ -140,10 +140,12 @@ def report(test, ours, stock, cap_ours, cap_stock, drills, chart_name, counts):
         "",
         "| Drill | Result | Target | Met |",
         "|---|---|---|---|",
-        f"| One gunicorn instance killed (SIGKILL to its process group), restarted 10 s later | "
+        f"| One gunicorn instance killed (SIGKILL to its process group), restarted "
+        f"{drills['marks']['restart'] - drills['marks']['kill']:.0f} s later | "
         f"{k['failed']} of {k['requests']} requests failed ({100 * k['failed'] / max(k['requests'], 1):.2f}%) | "
         f"< 1% | {'yes' if k['failed'] < 0.01 * max(k['requests'], 1) else '**no**'} |",
-        f"| Database down 10 s (connections dropped and refused) | answers while down: {statuses or 'none'}; "
+        f"| Database down {drills['marks']['back'] - drills['marks']['outage']:.0f} s (connections dropped and "
+        f"refused) | answers while down: {statuses or 'none'}; "
         f"/health/ 200 again {fmt(o['recovery'], 1)} s after it was back | only 503, back within 5 s | "
         f"{'yes' if set(o['statuses']) <= {503} and o['recovery'] is not None and o['recovery'] < 5 else '**no**'} |",
         f"| Purge of {drills['size']:,} expired contacts during the load ({p['seconds']:.1f} s) | p95 "

@@ -513,7 +513,7 @@ def main(argv=None):
             log=log,
         )
         seed_file(connection).write_text(json.dumps(timings))
-    else:
+    elif not args.seed_only:
         seeding_module.vacuum_analyze()
         if seed_file(connection).exists():
             timings = json.loads(seed_file(connection).read_text())
