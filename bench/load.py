@@ -314,8 +314,15 @@ class LoadTest:
             table = page_table(rows, start, first + (n + 1) * step_seconds)
             if "All pages" in table:
                 result.append({"users": users, **table["All pages"]})
-        capacity = max((s["rps"] for s in result if s["p95"] < SLOW_MS), default=0.0)
-        return {"steps": result, "capacity": capacity, "peak": max((s["rps"] for s in result), default=0.0)}
+        for step in result:
+            # Only answered requests count: a proxy answering 502 at once is fast, not capacity.
+            step["ok_rps"] = step["rps"] * (1 - step["errors"] / max(step["count"], 1))
+        healthy = [step for step in result if step["p95"] < SLOW_MS and step["errors"] <= 0.01 * step["count"]]
+        return {
+            "steps": result,
+            "capacity": max((step["ok_rps"] for step in healthy), default=0.0),
+            "peak": max((step["ok_rps"] for step in result), default=0.0),
+        }
 
     def drills(self):
         from django.db import connection
@@ -409,6 +416,26 @@ class LoadTest:
             return max(1.0, self.args.users / 10)
         return 0.5 if self.full else 1.0
 
+    def settle(self):
+        """Cancel what a collapsed run left running in PostgreSQL, and wait until the register answers again."""
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE datname = %s AND state = 'active' "
+                "AND pid <> pg_backend_pid() AND now() - query_start > interval '5 seconds'",
+                [self.database],
+            )
+        connection.close()
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            try:
+                if requests.get(f"{self.base}/health/", verify=False, timeout=10).status_code == 200:
+                    return
+            except requests.RequestException:
+                pass
+            time.sleep(1)
+
     def database_outage(self, down):
         """What PostgreSQL's restart looks like to the register, for this database only.
 
@@ -442,7 +469,6 @@ def main(argv=None):
     parser.add_argument("--users", type=int, default=None, help="Simulated users at office pace (2 are officers).")
     parser.add_argument("--seconds", type=int, default=None, help="Office-pace run after the ramp-up.")
     parser.add_argument("--docs", default=str(ROOT / "docs"))
-    parser.add_argument("--skip-stock", action="store_true", help="Leave out the stock admin's runs.")
     args = parser.parse_args(argv)
     args.seconds = args.seconds or (300 if args.scale >= 1 else 20)
     args.users = args.users or (52 if args.scale >= 1 else 12)
@@ -470,14 +496,12 @@ def main(argv=None):
             "median": statistics.median(signins or [0]),
             "p95": percentile(signins, 95),
         }
+        # The register's runs first: the stock admin collapses under this load (gunicorn kills its workers
+        # after 30 s while PostgreSQL goes on with their queries), and would leave that behind for the next run.
         ours = test.office_pace("office-register", "/admin/", ["Staff", "PrivacyOfficer"])
         log(f"  register: {ours['table'].get('All pages')}")
-        stock = test.office_pace("office-stock", "/stock-admin/", ["Staff"])
-        log(f"  stock: {stock['table'].get('All pages')}")
         cap_ours = test.capacity("capacity-register", "/admin/")
         log(f"  capacity register: {cap_ours['capacity']:.1f} req/s")
-        cap_stock = test.capacity("capacity-stock", "/stock-admin/")
-        log(f"  capacity stock: {cap_stock['capacity']:.1f} req/s")
         try:
             drills = test.drills()
         except Exception as exc:  # the runs above are still worth their report
@@ -485,6 +509,11 @@ def main(argv=None):
             drills = None
         if drills:
             log(f"  drills: kill {drills['kill']}, outage {drills['outage']}, purge {drills['purge']}")
+        stock = test.office_pace("office-stock", "/stock-admin/", ["Staff"])
+        log(f"  stock: {stock['table'].get('All pages')}")
+        test.settle()
+        cap_stock = test.capacity("capacity-stock", "/stock-admin/")
+        log(f"  capacity stock: {cap_stock['capacity']:.1f} req/s")
     finally:
         test.teardown()
     from django.db import connection

@@ -113,17 +113,17 @@ def report(test, ours, stock, cap_ours, cap_stock, drills, chart_name, counts):
     lines += [
         "",
         "Capacity (0.5-1.5 s between clicks, staff mix, more users every step; the capacity is the "
-        f"highest requests/s with p95 under {SLOW_MS} ms):",
+        f"highest answered requests/s with p95 under {SLOW_MS} ms and under 1% errors):",
         "",
-        "| Users | register req/s | register p95 | stock req/s | stock p95 |",
-        "|---:|---:|---:|---:|---:|",
+        "| Users | register req/s | register p95 | register errors | stock req/s | stock p95 | stock errors |",
+        "|---:|---:|---:|---:|---:|---:|---:|",
     ]
     stock_steps = {s["users"]: s for s in cap_stock["steps"]}
     for s in cap_ours["steps"]:
         t = stock_steps.get(s["users"], {})
         lines.append(
-            f"| {s['users']} | {fmt(s['rps'], 1)} | {fmt(s['p95'])} ms | {fmt(t.get('rps'), 1)} | "
-            f"{fmt(t.get('p95'))} ms |"
+            f"| {s['users']} | {fmt(s['ok_rps'], 1)} | {fmt(s['p95'])} ms | {s['errors']} / {s['count']} | "
+            f"{fmt(t.get('ok_rps'), 1)} | {fmt(t.get('p95'))} ms | {t.get('errors', '–')} / {t.get('count', '–')} |"
         )
     ratio = (cap_ours["capacity"] / cap_stock["capacity"]) if cap_stock["capacity"] else None
     lines += [
