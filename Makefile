@@ -8,7 +8,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 
-.PHONY: help python-version venv dev-deps system-deps letter-tools env pg-client run test lint format messages clean bench bench-small bench-db
+.PHONY: help python-version venv dev-deps system-deps letter-tools env pg-client run test lint format messages clean bench bench-small bench-db \
+	load load-small load-db nginx
 
 help:
 	@echo "make run    - set up everything and serve the admin on http://127.0.0.1:8000/admin/"
@@ -16,6 +17,8 @@ help:
 	@echo "make lint   - ruff check and format check, and the import contracts (.importlinter)"
 	@echo "make bench  - the scale benchmark on PostgreSQL (1M contacts; see docs/benchmarks.md)"
 	@echo "make bench-small - the same at 1/100 scale, in under a minute"
+	@echo "make load   - 50 staff at once through nginx and two gunicorns, on make bench's data (~25 minutes)"
+	@echo "make load-small - the same at 1/100 scale, in under 3 minutes"
 
 python-version:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' 2>/dev/null || { \
@@ -101,6 +104,29 @@ bench: $(VENV)/.installed-bench bench-db
 
 bench-small: $(VENV)/.installed-bench bench-db
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) -m bench.run --scale 0.01 $(BENCH_ARGS)
+
+# The load test: nginx (Debian's package, installed when missing) in front of two gunicorn instances,
+# Locust from requirements-load.txt. `make load` reuses make bench's database (seeding it if empty).
+LOAD_SMALL_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/caracom_bench_load_small
+
+$(VENV)/.installed-load: requirements-load.txt $(VENV)/.installed-bench
+	$(PIP) install --quiet -r requirements-load.txt
+	@touch $@
+
+nginx:
+	@command -v nginx >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq nginx >/dev/null; }
+	@command -v openssl >/dev/null 2>&1 || apt-get install -y -qq openssl >/dev/null
+
+load-db:
+	@url='$(LOAD_SMALL_DATABASE_URL)'; db=$${url##*/}; base=$${url%/*}; \
+	  psql "$$base/postgres" -tAc "SELECT 1 FROM pg_database WHERE datname = '$$db'" | grep -q 1 \
+	  || psql "$$base/postgres" -c "CREATE DATABASE $$db"
+
+load: $(VENV)/.installed-load bench-db nginx
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) -m bench.load --scale 1 $(LOAD_ARGS)
+
+load-small: $(VENV)/.installed-load load-db nginx
+	DATABASE_URL=$(LOAD_SMALL_DATABASE_URL) $(PY) -m bench.load --scale 0.01 $(LOAD_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles

@@ -60,7 +60,9 @@ def register_audited(
         personal_fields = tuple(getattr(model, "PERSONAL_DATA_FIELDS", ()))
     # Reverse relations ("contacts" on a company) are other models' rows, not this one's fields.
     reverse = [f.name for f in model._meta.get_fields() if f.auto_created and not f.concrete]
-    exclude = tuple(dict.fromkeys((*DEFAULT_EXCLUDED_FIELDS, *reverse, *exclude_fields)))
+    # Columns derived from other fields (text folded for search) would only log the same change twice.
+    derived = tuple(getattr(model, "FOLDED_FIELDS", {}))
+    exclude = tuple(dict.fromkeys((*DEFAULT_EXCLUDED_FIELDS, *reverse, *derived, *exclude_fields)))
     config = AuditedModel(
         model=model,
         personal_fields=tuple(personal_fields),

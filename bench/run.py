@@ -357,7 +357,7 @@ def prepare_expired(size, limit, round_tag):
 
 
 def purge_subprocess(mode, as_of):
-    output = subprocess.run(  # noqa: S603 - our own module, fixed arguments
+    output = subprocess.run(
         [sys.executable, "-m", "bench.purge", mode, as_of.isoformat()],
         cwd=ROOT,
         env=os.environ.copy(),
@@ -486,6 +486,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=1.0, help="1 = 1M contacts; 0.01 = bench-small.")
     parser.add_argument("--reuse", action="store_true", help="Measure on the data already seeded.")
+    parser.add_argument("--seed-only", action="store_true", help="Seed (unless --reuse) and stop: for make load.")
     parser.add_argument("--skip-purge", action="store_true", help="Leave out the purge (item 5).")
     parser.add_argument("--repeats", type=int, default=None, help="Measured requests per URL (after warm-up).")
     parser.add_argument("--docs", default=str(ROOT / "docs"), help="Where benchmarks.md and the chart go.")
@@ -497,6 +498,7 @@ def main(argv=None):
     from django.test import Client
     from django.test.utils import override_settings
 
+    from bench import pages
     from bench import seed as seeding_module
 
     label = "full" if args.scale >= 1 else "small"
@@ -513,10 +515,12 @@ def main(argv=None):
             log=log,
         )
         seed_file(connection).write_text(json.dumps(timings))
-    else:
+    elif not args.seed_only:
         seeding_module.vacuum_analyze()
         if seed_file(connection).exists():
             timings = json.loads(seed_file(connection).read_text())
+    if args.seed_only:
+        return []
     admin = seeding_module.users()
     counts = {
         "companies": sql("SELECT count(*) FROM customers_company")[0][0],
@@ -552,6 +556,9 @@ def main(argv=None):
         sign_in_with_second_factor(client, admin)
         log("Items 1-3: admin lists, search, audit log (register admin vs stock admin)")
         rows += bench_lists(client, data, warmup=2, repeats=args.repeats, budget=budget)
+        log("Items 7-8: every search word of the set; a contact's and a company's page")
+        rows += pages.bench_search_words(client, repeats=3, log=log)
+        rows += pages.bench_object_pages(client, data, repeats=args.repeats, log=log)
     publish()
     log("Item 4: subject lookup and export")
     rows += bench_subject(data, warmup=2, repeats=args.repeats, budget=budget)

@@ -194,6 +194,8 @@ AXES_CLIENT_IP_CALLABLE = "accounts.client_ip.client_ip_address"
 # Secure by default whenever DEBUG is off; each can be turned off explicitly
 # (the test suite turns off the redirect because the test client speaks HTTP).
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+# The proxy's health probe may ask the application server directly over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 # Only behind a proxy that terminates TLS and always sets this header; trusting
 # it otherwise would let any client claim to be on HTTPS.
 if env.bool("TRUST_X_FORWARDED_PROTO", default=False):

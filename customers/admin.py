@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.admin import COUNT_CAP, AccessLoggedAdminMixin, AuditHistoryLinkMixin, EstimatedCountPaginator
 from caracom_register.changelist import FastRowsAdminMixin
+from caracom_register.folding import fold
 from caracom_register.queries import keys_in
 from caracom_register.service_errors import ServiceErrorsAdminMixin
 from caracom_register.widgets import ValidatedAutocompleteMixin
@@ -124,6 +125,12 @@ class FastChangelistMixin(FastRowsAdminMixin):
         )
 
 
+def word_lookup(name, word):
+    if name.endswith("_folded"):
+        return Q(**{f"{name}__contains": fold(word)})
+    return Q(**{f"{name}__icontains": word})
+
+
 class IndexedSearchMixin:
     """The admin search as one indexed scan of the table.
 
@@ -134,23 +141,28 @@ class IndexedSearchMixin:
     (...)`, so every branch of the OR is an index condition on this table:
     PostgreSQL ORs the trigram indexes (customers/migrations/0003) and the
     foreign key's index into one bitmap and reads each matching row once.
-    Like the stock search, every word must match some field.
+    Like the stock search, every word must match some field. A field named
+    `*_folded` is a folded shadow column (caracom_register.folding): the word
+    is folded the same way and matched exactly, so accents and case do not
+    matter.
     """
 
     # A word in more company names than this (a 2-letter word: "oy") stays a subquery:
     # such a list would cost more than it saves.
     related_search_limit = 1000
 
-    def search_condition(self, word):
+    def search_condition(self, word, skip=()):
         condition = Q()
         for name in self.search_fields:
+            if name in skip:
+                continue
             path, _, column = name.rpartition("__")
             if not path or "__" in path:
-                condition |= Q(**{f"{name}__icontains": word})
+                condition |= word_lookup(name, word)
                 continue
             related = (
                 self.model._meta.get_field(path)
-                .related_model._default_manager.filter(**{f"{column}__icontains": word})
+                .related_model._default_manager.filter(word_lookup(column, word))
                 .order_by()
             )
             keys = list(related.values_list("pk", flat=True)[: self.related_search_limit + 1])
@@ -182,6 +194,12 @@ class PhoneAwareSearchMixin:
     """
 
     phone_search_field = "phone"
+
+    def search_condition(self, word, skip=()):
+        # A phone number is digits and "+": a word without a digit cannot match it, so its index is not read.
+        if not any(char.isdigit() for char in word):
+            skip = (*skip, self.phone_search_field)
+        return super().search_condition(word, skip=skip)
 
     def get_search_results(self, request, queryset, search_term):
         variant = phone_search_variant(search_term)
@@ -342,7 +360,8 @@ class ContactAdmin(
     list_select_related = ("company",)
     # Sorting by name sorts like the default ordering, so the name index serves both directions.
     ordering_ties = {"last_name": ("first_name", "id")}
-    search_fields = ("first_name", "last_name", "email", "phone", "company__name")
+    # Names and company names are matched folded: "meikalainen" finds "Meikäläinen".
+    search_fields = ("name_folded", "email", "phone", "company__name_folded")
     list_filter = ("source", "legal_basis")
     actions = [delete_selected_unless_kept, mark_contacts_ended]
     autocomplete_fields = ("company",)

@@ -11,8 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from django_countries.fields import Country, CountryField
 
-from audit.querysets import AuditedManager
 from caracom_register.dates import date_bounds_error
+from caracom_register.folding import fold
+from customers.querysets import FoldedColumnsManager
 from customers.validators import normalize_phone, validate_business_id, validate_postal_code
 
 
@@ -99,6 +100,31 @@ class PersonalDataModel(models.Model):
             raise ValidationError({"postal_code": exc.error_list}) from None
 
 
+class FoldedSearchMixin(models.Model):
+    """Shadow columns holding text folded for search (caracom_register.folding), refolded on every write.
+
+    `FOLDED_FIELDS` maps each folded column to the fields it folds. The columns
+    are derived copies, not data of their own: never shown, exported or logged
+    (the audit trail skips them), and gone with the row.
+    """
+
+    FOLDED_FIELDS: dict[str, tuple[str, ...]] = {}
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, update_fields=None, **kwargs):
+        self.fold_search_columns()
+        if update_fields is not None:
+            update_fields = set(update_fields)
+            update_fields |= {column for column, sources in self.FOLDED_FIELDS.items() if update_fields & set(sources)}
+        super().save(*args, update_fields=update_fields, **kwargs)
+
+    def fold_search_columns(self):
+        for column, sources in self.FOLDED_FIELDS.items():
+            setattr(self, column, fold(" ".join(str(getattr(self, name) or "") for name in sources)))
+
+
 class LegalHoldMixin(models.Model):
     legal_hold_until = models.DateField(
         _("legal hold until"),
@@ -127,12 +153,14 @@ class LegalHoldMixin(models.Model):
             )
 
 
-class Company(PersonalDataModel, LegalHoldMixin):
+class Company(FoldedSearchMixin, PersonalDataModel, LegalHoldMixin):
     # A sole trader's company name and address identify a person, so they are
     # treated as personal data too (exported with a contact, masked in logs).
     PERSONAL_DATA_FIELDS = ("name", "street_address", "postal_code", "city")
+    FOLDED_FIELDS = {"name_folded": ("name",)}
 
     name = models.CharField(_("name"), max_length=200)
+    name_folded = models.TextField(editable=False, default="", db_default="")
     business_id = models.CharField(
         _("business ID"),
         max_length=9,
@@ -155,8 +183,8 @@ class Company(PersonalDataModel, LegalHoldMixin):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    # Bulk writes (update, bulk_create, bulk_update) are logged like saves.
-    objects = AuditedManager()
+    # Bulk writes (update, bulk_create, bulk_update) are logged like saves, and refold.
+    objects = FoldedColumnsManager()
 
     class Meta:
         verbose_name = _("company")
@@ -218,7 +246,7 @@ class Company(PersonalDataModel, LegalHoldMixin):
         return self.relationship_end is None or self.relationship_end >= timezone.localdate()
 
 
-class Contact(PersonalDataModel, LegalHoldMixin):
+class Contact(FoldedSearchMixin, PersonalDataModel, LegalHoldMixin):
     """A contact person of a customer company (privacy notice § 6)."""
 
     PERSONAL_DATA_FIELDS = (
@@ -232,10 +260,12 @@ class Contact(PersonalDataModel, LegalHoldMixin):
         "city",
         "country",
     )
+    FOLDED_FIELDS = {"name_folded": ("first_name", "last_name")}
 
     company = models.ForeignKey(Company, verbose_name=_("company"), on_delete=models.PROTECT, related_name="contacts")
     first_name = models.CharField(_("first name"), max_length=100)
     last_name = models.CharField(_("last name"), max_length=100)
+    name_folded = models.TextField(editable=False, default="", db_default="")
     title = models.CharField(_("title"), max_length=100, blank=True)
     email = models.EmailField(_("email"), max_length=254, blank=True)
     phone = models.CharField(
@@ -261,7 +291,7 @@ class Contact(PersonalDataModel, LegalHoldMixin):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    objects = AuditedManager()
+    objects = FoldedColumnsManager()
 
     class Meta:
         verbose_name = _("contact person")

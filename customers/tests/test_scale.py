@@ -13,8 +13,6 @@ from customers.tests.factories import CompanyFactory, ContactFactory
 pytestmark = pytest.mark.django_db
 
 TRIGRAM_INDEXES = {
-    "customers_contact_first_name_trgm": "upper((first_name)::text)",
-    "customers_contact_last_name_trgm": "upper((last_name)::text)",
     "customers_contact_email_trgm": "upper((email)::text)",
     "customers_contact_phone_trgm": "upper((phone)::text)",
     "customers_company_name_trgm": "upper((name)::text)",
@@ -40,6 +38,12 @@ def test_the_search_columns_have_trigram_indexes_on_their_upper_case_form(postgr
     for name, expression in TRIGRAM_INDEXES.items():
         assert "USING gin" in definitions[name]
         assert f"{expression} gin_trgm_ops" in definitions[name]
+
+
+def test_the_folded_name_columns_have_trigram_indexes(postgres_only):
+    definitions = index_definitions()
+    for name in ("customers_contact_name_folded_trgm", "customers_company_name_folded_trgm"):
+        assert "USING gin (name_folded gin_trgm_ops)" in definitions[name]
 
 
 def test_the_phone_prefix_search_has_a_pattern_index(postgres_only):

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from audit.services import access_record
+from caracom_register.folding import fold
 from customers.models import Contact
 from customers.validators import phone_search_variant
 from privacy.models import (
@@ -51,9 +52,9 @@ def _name_term(name):
 def subject_lookup(*, email="", name="", phone="") -> SubjectLookupResult:
     """The contacts (with their company) and past requests matching any of the terms; those shown are logged.
 
-    Email and name ignore case; a phone number matches however it is written (045 639 3329 or +358456393329).
-    At most LOOKUP_LIMIT contacts and requests are returned (`more_*` says there were more); only the
-    contacts returned are logged as accessed.
+    Email and name ignore case, a name also accents (Meikalainen finds Meikäläinen); a phone number matches
+    however it is written (045 639 3329 or +358456393329). At most LOOKUP_LIMIT contacts and requests are
+    returned (`more_*` says there were more); only the contacts returned are logged as accessed.
     """
     email, name, phone = (email or "").strip(), (name or "").strip(), (phone or "").strip()
     if not (email or name or phone):
@@ -69,7 +70,7 @@ def subject_lookup(*, email="", name="", phone="") -> SubjectLookupResult:
         words = name.split()
         name_q = Q()
         for word in words:
-            name_q &= Q(first_name__icontains=word) | Q(last_name__icontains=word)
+            name_q &= Q(name_folded__contains=fold(word))
         contact_q |= name_q
         request_q |= Q(requester_name__icontains=name)
     if phone:

@@ -56,6 +56,18 @@ def test_lookup_with_nothing_to_look_for_is_refused():
         services.subject_lookup()
 
 
+@pytest.mark.parametrize("name", ["maija meikalainen", "MEIKÄLÄINEN", "Meikalainen Maija"])
+def test_lookup_by_name_ignores_accents(name):
+    wanted = ContactFactory(first_name="Maija", last_name="Meikäläinen")
+    ContactFactory(first_name="Maija", last_name="Virtanen")
+    assert services.subject_lookup(name=name).contacts == [wanted]
+
+
+def test_lookup_by_a_name_with_accents_finds_it_stored_without_them():
+    wanted = ContactFactory(first_name="Jose", last_name="Lopez")
+    assert services.subject_lookup(name="José López").contacts == [wanted]
+
+
 # --- a meaningful term, a bounded answer, one access entry per contact shown ---
 
 
