@@ -2,7 +2,7 @@
 
 import contextlib
 
-from django.db import connection
+from django.db import connection, transaction
 
 
 @contextlib.contextmanager
@@ -24,3 +24,17 @@ def advisory_lock(key: int):
         if held:
             with connection.cursor() as cursor:  # audit: read-only SQL (a lock, no data)
                 cursor.execute("SELECT pg_advisory_unlock(%s)", [key])
+
+
+def transaction_lock(key: int) -> None:
+    """Wait for the lock `key` until the current transaction ends (PostgreSQL; nothing on SQLite).
+
+    For a job whose second run on another host must see the first one's rows before deciding what to do (e.g.
+    "one digest a day"): the second waits, then reads what the first committed.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("transaction_lock() holds until the transaction ends: call it inside transaction.atomic.")
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:  # audit: read-only SQL (a lock, no data)
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])

@@ -11,6 +11,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from accounts.roles import PRIVACY_OFFICER
+from caracom_register.locks import transaction_lock
 from privacy.models import (
     DUE_SOON_DAYS,
     OPEN_REQUEST_STATUSES,
@@ -59,9 +60,14 @@ def _officers():
     )
 
 
+REMINDER_LOCK_KEY = 0x43415241_52454D44  # "CARA" "REMD"
+
+
 @transaction.atomic
 def deadlines_remind(*, today: datetime.date | None = None) -> int:
     """Queue one digest per Privacy officer (none when the digest is empty, none twice a day); returns how many."""
+    # Two hosts' cron start together: the second waits here, then finds the first one's digests and skips them.
+    transaction_lock(REMINDER_LOCK_KEY)
     today = today or timezone.localdate()
     digest = deadline_digest(today=today)
     if digest.is_empty:
