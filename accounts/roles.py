@@ -21,7 +21,7 @@ REGISTER_PERMISSIONS = (
     "customers.view_contactimport",
 )
 
-# The privacy notice is the Privacy officer's alone (issue #5); Staff only reads it on the public page.
+# The privacy notice is the Privacy officer's alone; Staff only reads it on the public page.
 PRIVACY_NOTICE_PERMISSIONS = (
     *(
         f"privacy.{action}_{model}"
@@ -32,7 +32,7 @@ PRIVACY_NOTICE_PERMISSIONS = (
     "privacy.download_processing_record",
 )
 
-# Data subject requests (issue #6): the Privacy officer's alone; Staff gets none of them.
+# Data subject requests: the Privacy officer's alone; Staff gets none of them.
 DATA_SUBJECT_REQUEST_PERMISSIONS = (
     "privacy.view_datasubjectrequest",
     "privacy.add_datasubjectrequest",

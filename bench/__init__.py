@@ -1,1 +1,1 @@
-"""The scale benchmark (issue #8): `make bench` / `make bench-small`; see docs/benchmarks.md."""
+"""The scale benchmark: `make bench` / `make bench-small`; see docs/benchmarks.md."""

@@ -22,6 +22,9 @@ class StockContactInline(admin.TabularInline):
 
 @admin.register(Company, site=site)
 class StockCompanyAdmin(admin.ModelAdmin):
+    # Django would pick the register's own list template (admin/customers/company/...) by its name: the baseline
+    # is the stock page.
+    change_list_template = "admin/change_list.html"
     list_display = ("name", "business_id", "city", "relationship_end")
     search_fields = ("name", "business_id", "city")
     list_filter = ("source",)
@@ -30,6 +33,7 @@ class StockCompanyAdmin(admin.ModelAdmin):
 
 @admin.register(Contact, site=site)
 class StockContactAdmin(admin.ModelAdmin):
+    change_list_template = "admin/change_list.html"
     list_display = ("name", "company", "email", "phone")
     search_fields = ("first_name", "last_name", "email", "phone", "company__name")
     list_filter = ("source", "legal_basis")

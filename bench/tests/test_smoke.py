@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from bench import run, seed
+from bench import lists, purge_runs, report, seed, timing, writes
 from bench.purge import run_raw, run_service
 from bench.setup import sign_in_with_second_factor
 
@@ -42,9 +42,9 @@ def test_seeding_tops_the_log_up_to_the_number_of_entries_asked_for(seeded):
 
 
 def test_every_list_is_measured_beside_the_stock_admin(bench_client):
-    data = run.samples()
-    rows = run.bench_lists(bench_client, data, warmup=0, repeats=1, budget=0)
-    assert [row["name"] for row in rows] == [case[1] for case in run.list_cases(data)]
+    data = timing.samples()
+    rows = lists.bench_lists(bench_client, data, warmup=0, repeats=1, budget=0)
+    assert [row["name"] for row in rows] == [case[1] for case in lists.list_cases(data)]
     assert all(row["median"] > 0 and "faster" in row["ratio"] for row in rows)
 
 
@@ -52,7 +52,7 @@ def test_the_writes_are_measured_with_the_audit_log_on_and_off(seeded):
     from customers.models import Contact
 
     before = Contact.objects.count()
-    rows = run.bench_writes(run.samples(), repeats=2)
+    rows = writes.bench_writes(timing.samples(), repeats=2)
     assert [row["item"] for row in rows] == ["6", "6"]
     assert all("unaudited" in row["baseline"] for row in rows)
     assert Contact.objects.count() == before
@@ -60,16 +60,16 @@ def test_the_writes_are_measured_with_the_audit_log_on_and_off(seeded):
 
 def test_the_purge_service_and_the_raw_delete_remove_exactly_the_prepared_contacts(seeded):
     today = timezone.localdate()
-    limit = run.neutralise_expired(today)
-    run.prepare_expired(7, limit, "a")
+    limit = purge_runs.neutralise_expired(today)
+    purge_runs.prepare_expired(7, limit, "a")
     assert run_service(today) == (7, 14)
-    run.prepare_expired(5, limit, "b")
+    purge_runs.prepare_expired(5, limit, "b")
     assert run_raw(today) == (5, 10)
 
 
 def test_the_subject_item_says_not_available_without_the_services(seeded, monkeypatch):
-    monkeypatch.setattr(run, "subject_services", lambda: None)
-    [row] = run.bench_subject(run.samples(), warmup=0, repeats=1, budget=0)
+    monkeypatch.setattr(writes, "subject_services", lambda: None)
+    [row] = writes.bench_subject(timing.samples(), warmup=0, repeats=1, budget=0)
     assert row["met"] is None
     assert "not available" in row["note"]
 
@@ -77,9 +77,9 @@ def test_the_subject_item_says_not_available_without_the_services(seeded, monkey
 def test_the_report_replaces_its_own_block_and_keeps_the_rest(tmp_path):
     path = tmp_path / "benchmarks.md"
     path.write_text("# Benchmarks\n\nHow to run.\n", encoding="utf-8")
-    run.write_report(path, "small", "first")
-    run.write_report(path, "small", "second")
-    run.write_report(path, "full", "big")
+    report.write_report(path, "small", "first")
+    report.write_report(path, "small", "second")
+    report.write_report(path, "full", "big")
     text = path.read_text(encoding="utf-8")
     assert text.startswith("# Benchmarks\n\nHow to run.\n")
     assert "second" in text and "first" not in text and "big" in text
@@ -110,15 +110,15 @@ def test_the_report_table_has_a_row_per_measurement_and_says_which_targets_are_m
         },
     ]
     counts = {"companies": 1, "contacts": 2, "entries": 3, "server_version": "15"}
-    text = run.report(label="small", scale=0.01, seeding=None, counts=counts, rows=rows, chart_name="c.png")
+    text = report.report(label="small", scale=0.01, seeding=None, counts=counts, rows=rows, chart_name="c.png")
     assert "| 1 | A | 12.0 ms | 20.0 ms | b | 6x | t | yes |" in text
     assert "| 5 | B | — | — |  |  | t | **no** |" in text
     assert f"{datetime.date.today().isoformat()}" in text
 
 
 def test_the_subject_lookup_and_export_are_measured_when_the_services_exist(seeded):
-    if run.subject_services() is None:
-        pytest.skip("privacy.services.subject_lookup/subject_export (issue #6) are not on this branch")
-    rows = run.bench_subject(run.samples(), warmup=0, repeats=1, budget=0)
+    if writes.subject_services() is None:
+        pytest.skip("privacy.services.subject_lookup and subject_export are not installed")
+    rows = writes.bench_subject(timing.samples(), warmup=0, repeats=1, budget=0)
     assert [row["name"] for row in rows] == ["Subject lookup by email", "Subject export ZIP of one person"]
     assert all(row["median"] > 0 for row in rows)

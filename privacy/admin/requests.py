@@ -30,7 +30,7 @@ from privacy.models import (
     RequestType,
 )
 
-# --- Data subject requests (issue #6) ----------------------------------------------------------------------
+# --- Data subject requests ----------------------------------------------------------------------
 
 
 class DeadlineFilter(admin.SimpleListFilter):

@@ -403,7 +403,7 @@ def test_review_page_is_forbidden_to_staff(client):
     assert client.get("/admin/privacy/purgerun/review/").status_code == 403
 
 
-# --- data subject requests and restrictions keep what they concern (issue #6) -------------------------------
+# --- data subject requests and restrictions keep what they concern -------------------------------
 
 
 def test_purge_keeps_a_contact_with_an_open_data_subject_request():
