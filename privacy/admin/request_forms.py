@@ -1,0 +1,152 @@
+"""The forms of the request page's actions (verify, extend, refuse, complete, export, erase, restrict,
+lift, consent) and of the subject lookup."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from customers.models import Contact
+from privacy import services
+from privacy.models import (
+    ConsentMethod,
+    ConsentState,
+    ProcessingRestriction,
+    RefusalArticle,
+    RequestType,
+    VerificationMethod,
+)
+
+
+def _add_errors(form, exc):
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            form.add_error(name if name in form.fields else None, [e.message % (e.params or {}) for e in errors])
+    else:
+        form.add_error(None, exc.messages)
+
+
+class VerifyForm(forms.Form):
+    verification_method = forms.ChoiceField(label=gettext_lazy("How was the identity verified?"))
+    verification_note = forms.CharField(
+        label=gettext_lazy("Note"),
+        required=False,
+        max_length=200,
+        help_text=gettext_lazy("What was checked, not the evidence itself (never an ID document number)."),
+    )
+
+    def __init__(self, *args, dsr, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["verification_method"].choices = VerificationMethod.choices
+
+
+class ExtendForm(forms.Form):
+    due_on = forms.DateField(label=gettext_lazy("New due date"), widget=forms.DateInput(attrs={"type": "date"}))
+    extension_reason = forms.CharField(label=gettext_lazy("Reason"), widget=forms.Textarea, required=False)
+    extension_told_on = forms.DateField(
+        label=gettext_lazy("Subject told on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, dsr, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["due_on"].help_text = _("At the latest %(date)s (three months after receipt).") % {
+            "date": services.request_latest_due_on(dsr.received_on).isoformat()
+        }
+
+
+class RefuseForm(forms.Form):
+    refusal_article = forms.ChoiceField(label=gettext_lazy("GDPR article"), required=False)
+    refusal_ground = forms.CharField(label=gettext_lazy("Legal ground"), widget=forms.Textarea, required=False)
+
+    def __init__(self, *args, dsr, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["refusal_article"].choices = [("", "---------"), *RefusalArticle.choices]
+
+
+class CompleteForm(forms.Form):
+    outcome = forms.CharField(
+        label=gettext_lazy("What was done"),
+        widget=forms.Textarea,
+        required=False,
+        help_text=gettext_lazy("What was done and what was kept. Never personal data."),
+    )
+
+    def __init__(self, *args, dsr, **kwargs):
+        super().__init__(*args, **kwargs)
+
+
+class ExportForm(forms.Form):
+    email = forms.EmailField(
+        label=gettext_lazy("Email address to export"),
+        help_text=gettext_lazy("The export covers every contact with this address and the request's matched contacts."),
+    )
+
+    def __init__(self, *args, dsr, **kwargs):
+        super().__init__(*args, **kwargs)
+        first = dsr.matched_contacts.exclude(email="").order_by("pk").first()
+        self.fields["email"].initial = dsr.requester_email or (first.email if first else "")
+
+
+class EraseForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=gettext_lazy(
+            "I have checked the matched contacts: erase them for good (contacts under a legal hold are kept)."
+        )
+    )
+
+    def __init__(self, *args, dsr, **kwargs):
+        super().__init__(*args, **kwargs)
+
+
+class RestrictForm(forms.Form):
+    contact = forms.ModelChoiceField(label=gettext_lazy("Contact"), queryset=Contact.objects.none())
+    reason = forms.CharField(label=gettext_lazy("Reason"), widget=forms.Textarea, required=False)
+
+    def __init__(self, *args, dsr, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["contact"].queryset = dsr.matched_contacts.select_related("company")
+
+
+class LiftForm(forms.Form):
+    restriction = forms.ModelChoiceField(
+        label=gettext_lazy("Restriction"), queryset=ProcessingRestriction.objects.none()
+    )
+    subject_informed_on = forms.DateField(
+        label=gettext_lazy("Subject informed on"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=gettext_lazy("Art. 18(3): the subject is told before the restriction is lifted."),
+    )
+
+    def __init__(self, *args, dsr, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["restriction"].queryset = ProcessingRestriction.objects.filter(
+            contact__in=dsr.matched_contacts.all(), lifted_at__isnull=True
+        )
+
+
+class ConsentForm(forms.Form):
+    contacts = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("Contacts"), queryset=Contact.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+    purpose = forms.ChoiceField(label=gettext_lazy("Purpose"))
+    state = forms.ChoiceField(label=gettext_lazy("State"), choices=ConsentState.choices)
+    method = forms.ChoiceField(label=gettext_lazy("How"), choices=ConsentMethod.choices)
+    decided_on = forms.DateField(label=gettext_lazy("On"), widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(label=gettext_lazy("Note"), required=False, max_length=200)
+
+    def __init__(self, *args, dsr, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["contacts"].queryset = dsr.matched_contacts.select_related("company")
+        self.fields["contacts"].initial = list(dsr.matched_contacts.values_list("pk", flat=True))
+        self.fields["purpose"].choices = [(p.code, p.localized("title")) for p in services.refusable_purposes()]
+        self.fields["decided_on"].initial = timezone.localdate()
+        if dsr.request_type == RequestType.OBJECTION:
+            self.fields["state"].initial = ConsentState.OBJECTED
+        elif dsr.request_type == RequestType.CONSENT:
+            self.fields["state"].initial = ConsentState.WITHDRAWN
+
+
+class LookupForm(forms.Form):
+    email = forms.CharField(label=gettext_lazy("Email"), required=False)
+    name = forms.CharField(label=gettext_lazy("Name"), required=False)
+    phone = forms.CharField(label=gettext_lazy("Phone"), required=False)

@@ -1,0 +1,314 @@
+"""The data subject request's page and list: deadlines in sight, the actions that fit the request."""
+
+import datetime
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from caracom_register.widgets import ValidatedAutocompleteMixin
+from customers.models import Contact
+from privacy import services
+from privacy.admin.request_actions import REQUEST_ACTIONS, available_actions
+from privacy.admin.request_forms import LookupForm, _add_errors
+from privacy.models import (
+    OPEN_REQUEST_STATUSES,
+    VERIFIED_REQUEST_STATUSES,
+    DataSubjectRequest,
+    ProcessingRestriction,
+    RequestType,
+)
+
+# --- Data subject requests (issue #6) ----------------------------------------------------------------------
+
+
+class DeadlineFilter(admin.SimpleListFilter):
+    title = gettext_lazy("deadline")
+    parameter_name = "deadline"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("open", gettext_lazy("Open")),
+            ("overdue", gettext_lazy("Overdue")),
+            ("due_soon", gettext_lazy("Due within 7 days")),
+        ]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        open_requests = queryset.filter(status__in=OPEN_REQUEST_STATUSES)
+        if self.value() == "open":
+            return open_requests
+        if self.value() == "overdue":
+            return open_requests.filter(due_on__lt=today)
+        if self.value() == "due_soon":
+            return open_requests.filter(
+                due_on__gte=today, due_on__lte=today + datetime.timedelta(days=services.DUE_SOON_DAYS)
+            )
+        return queryset
+
+
+def deadline_css_class(dsr, today=None):
+    """`dsr-overdue` / `dsr-due-soon` for open requests; the stylesheet colours them (no inline styles: CSP)."""
+    today = today or timezone.localdate()
+    if not dsr.is_open:
+        return "dsr-due dsr-closed"
+    if dsr.due_on < today:
+        return "dsr-due dsr-overdue"
+    if dsr.due_on <= today + datetime.timedelta(days=services.DUE_SOON_DAYS):
+        return "dsr-due dsr-due-soon"
+    return "dsr-due"
+
+
+class RequestAdminForm(forms.ModelForm):
+    class Meta:
+        model = DataSubjectRequest
+        fields = (*services.REQUEST_INTAKE_FIELDS, "matched_contacts")
+        widgets = {"received_on": forms.DateInput(attrs={"type": "date"})}
+
+    def clean(self):
+        cleaned = super().clean()
+        candidate = DataSubjectRequest(
+            **{name: cleaned.get(name) for name in services.REQUEST_INTAKE_FIELDS if name in cleaned}
+        )
+        candidate.requester_email = candidate.requester_email or ""
+        candidate.requester_name = (candidate.requester_name or "").strip()
+        if self.errors:
+            return cleaned
+        try:
+            services.request_check_intake(request=candidate)
+        except ValidationError as exc:
+            _add_errors(self, exc)
+        return cleaned
+
+
+class RequestMedia:
+    css = {"all": ("privacy/requests.css",)}
+
+
+@admin.register(DataSubjectRequest)
+class DataSubjectRequestAdmin(ValidatedAutocompleteMixin, admin.ModelAdmin):
+    form = RequestAdminForm
+    list_display = ("__str__", "request_type", "status", "received_on", "deadline", "requester_name", "channel")
+    list_filter = (DeadlineFilter, "status", "request_type")
+    search_fields = ("requester_name", "requester_email")
+    ordering = ("due_on", "id")
+    autocomplete_fields = ("matched_contacts",)
+    actions = None
+    change_form_template = "admin/privacy/datasubjectrequest/change_form.html"
+    change_list_template = "admin/privacy/datasubjectrequest/change_list.html"
+    Media = RequestMedia
+    record_fields = (
+        "status",
+        "due_on",
+        "extension_reason",
+        "extension_told_on",
+        "verification_method",
+        "verification_note",
+        "verified_by",
+        "verified_at",
+        "refusal_article",
+        "refusal_ground",
+        "outcome",
+        "closed_by",
+        "closed_at",
+    )
+
+    def get_fieldsets(self, request, obj=None):
+        intake = (None, {"fields": (*services.REQUEST_INTAKE_FIELDS, "matched_contacts")})
+        if obj is None:
+            return (intake,)
+        return (intake, (_("Handling"), {"fields": self.record_fields}))
+
+    def get_readonly_fields(self, request, obj=None):
+        return () if obj is None else self.record_fields
+
+    def has_change_permission(self, request, obj=None):
+        # A closed request is the proof of handling: it stays as it was closed.
+        if obj is not None and not obj.is_open:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=gettext_lazy("due"), ordering="due_on")
+    def deadline(self, obj):
+        today = timezone.localdate()
+        text = obj.due_on.isoformat()
+        if obj.is_open and obj.due_on < today:
+            text = _("%(date)s (overdue by %(days)s d)") % {"date": text, "days": (today - obj.due_on).days}
+        elif obj.is_open:
+            text = _("%(date)s (in %(days)s d)") % {"date": text, "days": (obj.due_on - today).days}
+        return format_html('<span class="{}">{}</span>', deadline_css_class(obj, today), text)
+
+    def save_model(self, request, obj, form, change):
+        data = {name: form.cleaned_data[name] for name in services.REQUEST_INTAKE_FIELDS}
+        if change:
+            services.request_update(request=obj, **data)
+        else:
+            obj.pk = services.request_register(**data).pk
+            obj.refresh_from_db()
+
+    def save_related(self, request, form, formsets, change):
+        services.request_match(request=form.instance, contacts=form.cleaned_data["matched_contacts"])
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("lookup/", wrap(self.lookup_view), name="privacy_subject_lookup"),
+            path("marketing-audience.csv", wrap(self.marketing_audience_view), name="privacy_marketing_audience"),
+            path("<int:pk>/act/<slug:action>/", wrap(self.action_view), name="privacy_request_action"),
+            path("<int:pk>/rectify/<int:contact_pk>/", wrap(self.rectify_view), name="privacy_request_rectify"),
+            *super().get_urls(),
+        ]
+
+    def _require_handler(self, request):
+        if not request.user.has_perm("privacy.handle_datasubjectrequest"):
+            raise PermissionDenied
+
+    def _change_url(self, dsr):
+        return reverse("admin:privacy_datasubjectrequest_change", args=[dsr.pk])
+
+    def _page(self, request, template, title, **context):
+        return TemplateResponse(
+            request,
+            template,
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "title": title,
+                "media": self.media,
+                **context,
+            },
+        )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        dsr = DataSubjectRequest.objects.filter(pk=object_id).first() if str(object_id).isdigit() else None
+        extra = {}
+        if dsr is not None and request.user.has_perm("privacy.handle_datasubjectrequest"):
+            extra = {
+                "request_actions": [(name, REQUEST_ACTIONS[name].label) for name in available_actions(dsr)],
+                "rectify_contacts": list(dsr.matched_contacts.select_related("company"))
+                if dsr.request_type == RequestType.RECTIFICATION and dsr.status in VERIFIED_REQUEST_STATUSES
+                else [],
+                "can_match": dsr.is_open,
+                "deadline_class": deadline_css_class(dsr),
+                "restrictions": ProcessingRestriction.objects.filter(request=dsr),
+                "consents": dsr.consents.all(),
+            }
+        return super().change_view(request, object_id, form_url, {**(extra_context or {}), **extra})
+
+    def action_view(self, request, pk, action):
+        self._require_handler(request)
+        dsr = get_object_or_404(DataSubjectRequest, pk=pk)
+        spec = REQUEST_ACTIONS.get(action)
+        if spec is None:
+            raise Http404(_("No such action."))
+        form = spec.form(request.POST or None, dsr=dsr)
+        if request.method == "POST" and form.is_valid():
+            try:
+                result = spec.run(request, dsr, form.cleaned_data)
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            else:
+                if isinstance(result, HttpResponse):
+                    return result
+                messages.success(request, result)
+                return redirect(self._change_url(dsr))
+        return self._page(
+            request,
+            "admin/privacy/datasubjectrequest/action.html",
+            f"{spec.title}: {dsr}",
+            dsr=dsr,
+            form=form,
+            action=action,
+            submit_label=spec.label,
+        )
+
+    def rectify_view(self, request, pk, contact_pk):
+        self._require_handler(request)
+        dsr = get_object_or_404(DataSubjectRequest, pk=pk)
+        contact = get_object_or_404(dsr.matched_contacts, pk=contact_pk)
+        form_class = forms.modelform_factory(Contact, fields=Contact.PERSONAL_DATA_FIELDS)
+        form = form_class(request.POST or None, instance=Contact.objects.get(pk=contact.pk))
+        if request.method == "POST" and form.is_valid():
+            changes = {name: form.cleaned_data[name] for name in form.changed_data}
+            try:
+                services.contact_rectify(request=dsr, contact=contact, **changes)
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("Contact #%(id)s is corrected; the audit trail links the change to request #%(request)s.")
+                    % {"id": contact.pk, "request": dsr.pk},
+                )
+                return redirect(self._change_url(dsr))
+        return self._page(
+            request,
+            "admin/privacy/datasubjectrequest/action.html",
+            _("Rectify contact #%(id)s: %(request)s") % {"id": contact.pk, "request": dsr},
+            dsr=dsr,
+            form=form,
+            submit_label=_("Save the correction"),
+        )
+
+    def lookup_view(self, request):
+        self._require_handler(request)
+        dsr = None
+        if request.GET.get("request", "").isdigit():
+            dsr = get_object_or_404(DataSubjectRequest, pk=request.GET["request"])
+        if request.method == "POST" and dsr is not None:
+            chosen = Contact.objects.filter(pk__in=[v for v in request.POST.getlist("contact") if v.isdigit()])
+            try:
+                services.request_match_add(request=dsr, contacts=chosen)
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+            else:
+                messages.success(
+                    request, _("%(count)s contact(s) matched to the request.") % {"count": dsr.matched_contacts.count()}
+                )
+            return redirect(self._change_url(dsr))
+        initial = {"email": dsr.requester_email, "name": dsr.requester_name} if dsr is not None else {}
+        form = LookupForm(
+            request.GET if any(request.GET.get(k) for k in ("email", "name", "phone")) else None, initial=initial
+        )
+        result = None
+        if form.is_bound and form.is_valid():
+            try:
+                result = services.subject_lookup(**form.cleaned_data)
+            except ValidationError as exc:
+                _add_errors(form, exc)
+        matched = set(dsr.matched_contacts.values_list("pk", flat=True)) if dsr else set()
+        restricted = set(
+            ProcessingRestriction.objects.filter(
+                contact__in=[c.pk for c in result.contacts] if result else [], lifted_at__isnull=True
+            ).values_list("contact_id", flat=True)
+        )
+        return self._page(
+            request,
+            "admin/privacy/datasubjectrequest/lookup.html",
+            _("Find the data subject"),
+            form=form,
+            result=result,
+            dsr=dsr,
+            can_match=dsr is not None and dsr.is_open,
+            matched=matched,
+            restricted=restricted,
+        )
+
+    def marketing_audience_view(self, request):
+        if not request.user.has_perm("privacy.export_marketing_audience"):
+            raise PermissionDenied
+        response = HttpResponse(services.marketing_audience_csv(), content_type="text/csv; charset=utf-8")
+        filename = f"marketing-audience-{timezone.localdate().isoformat()}.csv"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response

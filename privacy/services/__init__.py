@@ -1,0 +1,94 @@
+"""Business rules of the privacy notice and of data subject requests, one module per subject.
+
+Every public service is re-exported here, so callers (other apps, commands, operators' scripts) import
+`from privacy.services import subject_erase` without knowing which room it lives in.
+"""
+
+from privacy.services.consent import consent_record, refusable_purposes
+from privacy.services.erasure import ErasureOutcome, subject_erase
+from privacy.services.export import CSV_EXTRA_COLUMNS, EXPORT_FORMAT, SubjectExport, subject_export
+from privacy.services.lookup import SubjectLookupResult, access_record_contact, subject_lookup
+from privacy.services.marketing import (
+    DIRECT_MARKETING,
+    MARKETING_CSV_COLUMNS,
+    marketing_audience,
+    marketing_audience_csv,
+)
+from privacy.services.notice import notice_current, notice_draft_from, notice_history, notice_publish
+from privacy.services.rectification import contact_rectify
+from privacy.services.request_rules import (
+    ANSWER_WITHIN_MONTHS,
+    DUE_SOON_DAYS,
+    LONGEST_EXTENSION_MONTHS,
+    request_due_on,
+    request_latest_due_on,
+)
+from privacy.services.requests import (
+    REQUEST_INTAKE_FIELDS,
+    request_check_intake,
+    request_complete,
+    request_extend,
+    request_match,
+    request_match_add,
+    request_refuse,
+    request_register,
+    request_update,
+    request_verify_identity,
+)
+from privacy.services.restriction import contact_restrict, contact_restriction_lift
+from privacy.services.retention import (
+    PURGE_BATCH_SIZE,
+    PURGE_LOCK_KEY,
+    PurgeAlreadyRunning,
+    PurgePlan,
+    audit_as_of,
+    retention_plan,
+    retention_purge,
+)
+
+__all__ = [
+    "ANSWER_WITHIN_MONTHS",
+    "CSV_EXTRA_COLUMNS",
+    "DIRECT_MARKETING",
+    "DUE_SOON_DAYS",
+    "EXPORT_FORMAT",
+    "LONGEST_EXTENSION_MONTHS",
+    "MARKETING_CSV_COLUMNS",
+    "PURGE_BATCH_SIZE",
+    "PURGE_LOCK_KEY",
+    "REQUEST_INTAKE_FIELDS",
+    "ErasureOutcome",
+    "PurgeAlreadyRunning",
+    "PurgePlan",
+    "SubjectExport",
+    "SubjectLookupResult",
+    "access_record_contact",
+    "audit_as_of",
+    "consent_record",
+    "contact_rectify",
+    "contact_restrict",
+    "contact_restriction_lift",
+    "marketing_audience",
+    "marketing_audience_csv",
+    "notice_current",
+    "notice_draft_from",
+    "notice_history",
+    "notice_publish",
+    "refusable_purposes",
+    "request_check_intake",
+    "request_complete",
+    "request_due_on",
+    "request_extend",
+    "request_latest_due_on",
+    "request_match",
+    "request_match_add",
+    "request_refuse",
+    "request_register",
+    "request_update",
+    "request_verify_identity",
+    "retention_plan",
+    "retention_purge",
+    "subject_erase",
+    "subject_export",
+    "subject_lookup",
+]

@@ -1,0 +1,112 @@
+"""Erasure (Art. 17): deleting a request's matched contacts, except what a hold or another request keeps,
+and leaving no trace of the erased people."""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit.services import erase_objects, redact_entries_for
+from customers.models import Contact
+from privacy.models import (
+    ERASED,
+    DataSubjectRequest,
+    RequestStatus,
+    RequestType,
+)
+from privacy.request_context import handling_request
+from privacy.services.request_rules import _fresh, _require_type, _require_verified
+
+
+@dataclass
+class ErasureOutcome:
+    erased: list
+    kept: list  # (contact id, until, reason)
+    audit_entries_redacted: int
+    summary: str
+
+
+def _hold_of(contact, today):
+    """The later of the contact's and its company's active legal holds, as (until, reason), or None."""
+    holds = [
+        (owner.legal_hold_until, owner.legal_hold_reason)
+        for owner in (contact, contact.company)
+        if owner.legal_hold_until and owner.legal_hold_until >= today
+    ]
+    return max(holds, key=lambda hold: hold[0]) if holds else None
+
+
+def _anonymize_requests(pks):
+
+    for request in DataSubjectRequest.objects.filter(pk__in=pks):
+        request.requester_name = ERASED
+        request.requester_email = ""
+        request.requester_contact = ""
+        request.description = ""
+        request.verification_note = ""
+        request.save()
+    # Last: the entries just written (and the older m2m entries naming the contacts) hold the values too.
+    return redact_entries_for(model=DataSubjectRequest, pks=list(pks))
+
+
+@transaction.atomic
+def subject_erase(*, request: DataSubjectRequest, by) -> ErasureOutcome:
+    """Art. 17: erase the matched contacts and redact the trail about them, in one transaction.
+
+    Contacts under a legal hold (their own or their company's) are kept and the outcome says why and until when.
+    When everything was erased, the request keeps only the proof of handling: type, dates, who verified and
+    closed it, and what was done.
+    """
+
+    request = _fresh(request)
+    _require_verified(request, _("erase the data"))
+    _require_type(request, (RequestType.ERASURE,), _("erase data"))
+    today = timezone.localdate()
+    contacts = list(request.matched_contacts.select_related("company").order_by("pk"))
+    kept, erase = [], []
+    for contact in contacts:
+        hold = _hold_of(contact, today)
+        if hold:
+            kept.append((contact.pk, hold[0], hold[1]))
+        else:
+            erase.append(contact.pk)
+    linked = set()
+    if erase:
+        linked = set(
+            DataSubjectRequest.objects.filter(matched_contacts__in=erase)
+            .exclude(pk=request.pk)
+            .values_list("pk", flat=True)
+        )
+    with handling_request(request):
+        redacted = erase_objects(model=Contact, pks=erase)
+    lines = []
+    if erase:
+        lines.append(
+            _("Erased %(count)s contact record(s) (%(ids)s) and redacted %(entries)s audit entries.")
+            % {"count": len(erase), "ids": ", ".join(f"#{pk}" for pk in erase), "entries": redacted}
+        )
+    elif not kept:
+        lines.append(_("No data about the requester was held; nothing to erase."))
+    for pk, until, reason in kept:
+        lines.append(
+            _("Kept contact #%(id)s under a legal hold until %(until)s: %(reason)s")
+            % {"id": pk, "until": until.isoformat(), "reason": reason}
+        )
+    if linked:
+        lines.append(
+            _("Removed the personal details from earlier request(s) %(ids)s.")
+            % {"ids": ", ".join(f"#{pk}" for pk in sorted(linked))}
+        )
+    summary = "\n".join(lines)
+    request.status = RequestStatus.COMPLETED
+    request.outcome = summary
+    request.closed_by = by
+    request.closed_at = timezone.now()
+    request.save()
+    to_anonymize = set(linked)
+    if not kept:
+        to_anonymize.add(request.pk)
+    if to_anonymize:
+        redacted += _anonymize_requests(to_anonymize)
+    return ErasureOutcome(erased=erase, kept=kept, audit_entries_redacted=redacted, summary=summary)
