@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
+from caracom_register.widgets import DateWidget
 from privacy import services
 from privacy.models import (
     NoticeDataCategory,
@@ -26,7 +27,7 @@ from privacy.records import processing_record_markdown
 class PublishForm(forms.Form):
     effective_on = forms.DateField(
         label=gettext_lazy("In force from"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateWidget,
         help_text=gettext_lazy("Today or later; the notice page switches to this version on that day."),
     )
 

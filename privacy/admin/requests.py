@@ -9,16 +9,17 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
-from caracom_register.widgets import ValidatedAutocompleteMixin
+from caracom_register.widgets import DateWidget, ValidatedAutocompleteMixin
 from customers.models import Contact
 from privacy import services
 from privacy.admin.request_actions import REQUEST_ACTIONS, available_actions
 from privacy.admin.request_forms import LookupForm, _add_errors
+from privacy.admin.request_steps import request_next_step, request_steps
 from privacy.models import (
     OPEN_REQUEST_STATUSES,
     VERIFIED_REQUEST_STATUSES,
@@ -26,8 +27,16 @@ from privacy.models import (
     ProcessingRestriction,
     RequestType,
 )
+from privacy.services.erasure_plan import erasure_plan
 
 # --- Data subject requests (issue #6) ----------------------------------------------------------------------
+
+
+def _user_name(user):
+    if user is None:
+        return "-"
+    name = user.get_full_name()
+    return f"{name} ({user.email})" if name else user.email
 
 
 class DeadlineFilter(admin.SimpleListFilter):
@@ -71,7 +80,7 @@ class RequestAdminForm(forms.ModelForm):
     class Meta:
         model = DataSubjectRequest
         fields = (*services.REQUEST_INTAKE_FIELDS, "matched_contacts")
-        widgets = {"received_on": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"received_on": DateWidget}
 
     def clean(self):
         cleaned = super().clean()
@@ -112,12 +121,12 @@ class DataSubjectRequestAdmin(ValidatedAutocompleteMixin, admin.ModelAdmin):
         "extension_told_on",
         "verification_method",
         "verification_note",
-        "verified_by",
+        "verifier",
         "verified_at",
         "refusal_article",
         "refusal_ground",
         "outcome",
-        "closed_by",
+        "closer",
         "closed_at",
     )
 
@@ -139,14 +148,31 @@ class DataSubjectRequestAdmin(ValidatedAutocompleteMixin, admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    # The colleague's name as text: a link would lead the Privacy officer to the user admin's 403.
+    @admin.display(description=gettext_lazy("verified by"))
+    def verifier(self, obj):
+        return _user_name(obj.verified_by)
+
+    @admin.display(description=gettext_lazy("closed by"))
+    def closer(self, obj):
+        return _user_name(obj.closed_by)
+
     @admin.display(description=gettext_lazy("due"), ordering="due_on")
     def deadline(self, obj):
         today = timezone.localdate()
-        text = obj.due_on.isoformat()
+        text = formats.date_format(obj.due_on, "SHORT_DATE_FORMAT")
         if obj.is_open and obj.due_on < today:
-            text = _("%(date)s (overdue by %(days)s d)") % {"date": text, "days": (today - obj.due_on).days}
+            days = (today - obj.due_on).days
+            text = ngettext("%(date)s (%(days)s day overdue)", "%(date)s (%(days)s days overdue)", days) % {
+                "date": text,
+                "days": days,
+            }
         elif obj.is_open:
-            text = _("%(date)s (in %(days)s d)") % {"date": text, "days": (obj.due_on - today).days}
+            days = (obj.due_on - today).days
+            text = ngettext("%(date)s (in %(days)s day)", "%(date)s (in %(days)s days)", days) % {
+                "date": text,
+                "days": days,
+            }
         return format_html('<span class="{}">{}</span>', deadline_css_class(obj, today), text)
 
     def save_model(self, request, obj, form, change):
@@ -195,7 +221,12 @@ class DataSubjectRequestAdmin(ValidatedAutocompleteMixin, admin.ModelAdmin):
         extra = {}
         if dsr is not None and request.user.has_perm("privacy.handle_datasubjectrequest"):
             extra = {
-                "request_actions": [(name, REQUEST_ACTIONS[name].label) for name in available_actions(dsr)],
+                "request_actions": [
+                    (name, REQUEST_ACTIONS[name].label, REQUEST_ACTIONS[name].destructive)
+                    for name in available_actions(dsr)
+                ],
+                "request_steps": request_steps(dsr),
+                "next_step": request_next_step(dsr),
                 "rectify_contacts": list(dsr.matched_contacts.select_related("company"))
                 if dsr.request_type == RequestType.RECTIFICATION and dsr.status in VERIFIED_REQUEST_STATUSES
                 else [],
@@ -210,6 +241,8 @@ class DataSubjectRequestAdmin(ValidatedAutocompleteMixin, admin.ModelAdmin):
         self._require_handler(request)
         dsr = get_object_or_404(DataSubjectRequest, pk=pk)
         spec = REQUEST_ACTIONS.get(action)
+        # An action that does not fit is not offered as a button; if its address is typed anyway, the
+        # service refuses it with its own reason.
         if spec is None:
             raise Http404(_("No such action."))
         form = spec.form(request.POST or None, dsr=dsr)
@@ -231,6 +264,8 @@ class DataSubjectRequestAdmin(ValidatedAutocompleteMixin, admin.ModelAdmin):
             form=form,
             action=action,
             submit_label=spec.label,
+            destructive=spec.destructive,
+            plan=erasure_plan(request=dsr, today=timezone.localdate()) if action == "erase" else None,
         )
 
     def rectify_view(self, request, pk, contact_pk):
@@ -248,14 +283,17 @@ class DataSubjectRequestAdmin(ValidatedAutocompleteMixin, admin.ModelAdmin):
             else:
                 messages.success(
                     request,
-                    _("Contact #%(id)s is corrected; the audit trail links the change to request #%(request)s.")
-                    % {"id": contact.pk, "request": dsr.pk},
+                    _(
+                        "%(contact)s is corrected; the audit log links the change to the request. "
+                        "Next: tell the subject, then complete the request."
+                    )
+                    % {"contact": contact},
                 )
                 return redirect(self._change_url(dsr))
         return self._page(
             request,
             "admin/privacy/datasubjectrequest/action.html",
-            _("Rectify contact #%(id)s: %(request)s") % {"id": contact.pk, "request": dsr},
+            _("Correct %(contact)s: %(request)s") % {"contact": contact, "request": dsr},
             dsr=dsr,
             form=form,
             submit_label=_("Save the correction"),
@@ -273,8 +311,15 @@ class DataSubjectRequestAdmin(ValidatedAutocompleteMixin, admin.ModelAdmin):
             except ValidationError as exc:
                 messages.error(request, " ".join(exc.messages))
             else:
+                count = dsr.matched_contacts.count()
                 messages.success(
-                    request, _("%(count)s contact(s) matched to the request.") % {"count": dsr.matched_contacts.count()}
+                    request,
+                    ngettext(
+                        "%(count)s contact person is now matched to the request. Next: %(next)s",
+                        "%(count)s contact persons are now matched to the request. Next: %(next)s",
+                        count,
+                    )
+                    % {"count": count, "next": request_next_step(dsr)},
                 )
             return redirect(self._change_url(dsr))
         initial = {"email": dsr.requester_email, "name": dsr.requester_name} if dsr is not None else {}

@@ -6,6 +6,7 @@ Every public service is re-exported here, so callers (other apps, commands, oper
 
 from privacy.services.consent import consent_record, refusable_purposes
 from privacy.services.erasure import ErasureOutcome, subject_erase
+from privacy.services.erasure_plan import ErasurePlan, KeptContact, erasure_plan
 from privacy.services.export import CSV_EXTRA_COLUMNS, EXPORT_FORMAT, SubjectExport, subject_export
 from privacy.services.lookup import SubjectLookupResult, access_record_contact, subject_lookup
 from privacy.services.marketing import (
@@ -58,6 +59,8 @@ __all__ = [
     "PURGE_LOCK_KEY",
     "REQUEST_INTAKE_FIELDS",
     "ErasureOutcome",
+    "ErasurePlan",
+    "KeptContact",
     "PurgeAlreadyRunning",
     "PurgePlan",
     "SubjectExport",
@@ -68,6 +71,7 @@ __all__ = [
     "contact_rectify",
     "contact_restrict",
     "contact_restriction_lift",
+    "erasure_plan",
     "marketing_audience",
     "marketing_audience_csv",
     "notice_current",
