@@ -75,7 +75,7 @@ def request_register(
 def request_check_intake(*, request: DataSubjectRequest) -> None:
     """The intake rules the model cannot express (also run by the admin form before saving)."""
     if not isinstance(request.received_on, datetime.date):
-        raise ValidationError({"received_on": _("Give the day the request was received (YYYY-MM-DD).")})
+        raise ValidationError({"received_on": _("Give the day the request was received, for example 30.11.2026.")})
     _not_in_future(request.received_on, "received_on", _("The receipt date"))
     if not request.requester_name or request.requester_name == ERASED:
         raise ValidationError({"requester_name": _("Give the requester's name as it appears in the request.")})
