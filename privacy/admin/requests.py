@@ -245,7 +245,8 @@ class DataSubjectRequestAdmin(ValidatedAutocompleteMixin, admin.ModelAdmin):
         # service refuses it with its own reason.
         if spec is None:
             raise Http404(_("No such action."))
-        form = spec.form(request.POST or None, dsr=dsr)
+        # An empty POST (a box left unticked) is still a submission to refuse, not a fresh page.
+        form = spec.form(request.POST if request.method == "POST" else None, dsr=dsr)
         if request.method == "POST" and form.is_valid():
             try:
                 result = spec.run(request, dsr, form.cleaned_data)
