@@ -63,4 +63,5 @@ def workspace_summary(*, today):
         "last_purge_failed": last_purge is not None and last_purge.outcome != PurgeRun.Outcome.SUCCEEDED,
         "recently_closed": list(recently_closed(since=today - LOOK_AHEAD)[:SHOWN]),
         "look_ahead_days": LOOK_AHEAD.days,
+        "look_ahead_until": today + LOOK_AHEAD,
     }
