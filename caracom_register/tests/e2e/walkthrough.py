@@ -10,7 +10,9 @@ LOCALES = {"fi": "fi-FI", "en": "en-GB"}
 
 
 def open_page(browser, live_server, language, folder):
-    context = browser.new_context(base_url=live_server.url, locale=LOCALES[language], viewport={"width": 1280, "height": 900})
+    context = browser.new_context(
+        base_url=live_server.url, locale=LOCALES[language], viewport={"width": 1280, "height": 900}
+    )
     page = context.new_page()
     page.set_default_timeout(15_000)
     return context, BrowserPage(page, SCREENSHOTS / folder)
