@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import formats, timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -18,7 +18,7 @@ from caracom_register.widgets import DateWidget, ValidatedAutocompleteMixin
 from customers.models import Contact
 from privacy import services
 from privacy.admin.request_actions import REQUEST_ACTIONS, available_actions
-from privacy.admin.request_forms import LookupForm, _add_errors
+from privacy.admin.request_forms import LookupForm, _add_errors, contact_label
 from privacy.admin.request_steps import request_next_step, request_steps
 from privacy.models import (
     OPEN_REQUEST_STATUSES,
@@ -79,7 +79,9 @@ def deadline_css_class(dsr, today=None):
 class RequestAdminForm(forms.ModelForm):
     class Meta:
         model = DataSubjectRequest
-        fields = (*services.REQUEST_INTAKE_FIELDS, "matched_contacts")
+        # Contacts are matched through the subject lookup, which shows name, email, phone and company
+        # (an autocomplete showed names only, so two people of the same name looked the same).
+        fields = services.REQUEST_INTAKE_FIELDS
         widgets = {"received_on": DateWidget}
 
     def clean(self):
@@ -109,7 +111,6 @@ class DataSubjectRequestAdmin(ValidatedAutocompleteMixin, admin.ModelAdmin):
     list_filter = (DeadlineFilter, "status", "request_type")
     search_fields = ("requester_name", "requester_email")
     ordering = ("due_on", "id")
-    autocomplete_fields = ("matched_contacts",)
     actions = None
     change_form_template = "admin/privacy/datasubjectrequest/change_form.html"
     change_list_template = "admin/privacy/datasubjectrequest/change_list.html"
@@ -131,13 +132,24 @@ class DataSubjectRequestAdmin(ValidatedAutocompleteMixin, admin.ModelAdmin):
     )
 
     def get_fieldsets(self, request, obj=None):
-        intake = (None, {"fields": (*services.REQUEST_INTAKE_FIELDS, "matched_contacts")})
+        intake = (None, {"fields": services.REQUEST_INTAKE_FIELDS})
         if obj is None:
             return (intake,)
-        return (intake, (_("Handling"), {"fields": self.record_fields}))
+        return (
+            intake,
+            (_("Matched contact persons"), {"fields": ("matched_people",)}),
+            (_("Handling"), {"fields": self.record_fields}),
+        )
 
     def get_readonly_fields(self, request, obj=None):
-        return () if obj is None else self.record_fields
+        return () if obj is None else ("matched_people", *self.record_fields)
+
+    @admin.display(description=gettext_lazy("matched contact persons"))
+    def matched_people(self, obj):
+        contacts = obj.matched_contacts.select_related("company").order_by("last_name", "first_name", "pk")
+        if not contacts:
+            return _("None yet: use “Find and match the data subject” above.")
+        return format_html_join("", "<div>{}</div>", ((contact_label(contact),) for contact in contacts))
 
     def has_change_permission(self, request, obj=None):
         # A closed request is the proof of handling: it stays as it was closed.
@@ -182,9 +194,6 @@ class DataSubjectRequestAdmin(ValidatedAutocompleteMixin, admin.ModelAdmin):
         else:
             obj.pk = services.request_register(**data).pk
             obj.refresh_from_db()
-
-    def save_related(self, request, form, formsets, change):
-        services.request_match(request=form.instance, contacts=form.cleaned_data["matched_contacts"])
 
     def get_urls(self):
         wrap = self.admin_site.admin_view
