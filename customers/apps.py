@@ -1,5 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CustomersConfig(AppConfig):
     name = "customers"
+    # Shown where Django names the app: breadcrumbs and the audit log's model column.
+    verbose_name = _("Register")

@@ -302,3 +302,13 @@ def test_held_contact_has_no_delete_page_for_staff(staff_client):
     held = ContactFactory(legal_hold_until=datetime.date(2099, 1, 1), legal_hold_reason="Contract 7")
     response = staff_client.get(reverse("admin:customers_contact_delete", args=[held.pk]))
     assert response.status_code == 403
+
+
+def test_the_company_pages_contact_rows_hold_five_fields_that_fit_the_page(staff_client):
+    company = CompanyFactory()
+    ContactFactory(company=company)
+
+    response = staff_client.get(reverse("admin:customers_company_change", args=[company.pk]))
+    formset = response.context["inline_admin_formsets"][0]
+
+    assert list(formset.formset.form.base_fields) == ["first_name", "last_name", "title", "email", "phone"]
