@@ -22,6 +22,16 @@ from customers.validators import phone_search_variant
 LEGAL_HOLD_FIELDS = ("legal_hold_until", "legal_hold_reason")
 
 
+def without_empty_readonly_sections(request, fieldsets, obj):
+    """No section of read-only blanks: the record's dates on a new record, a hold Staff cannot set and is not there."""
+    hidden = set()
+    if obj is None:
+        hidden.add(_("Record"))
+    if not request.user.has_perm("customers.manage_legal_hold") and not (obj and obj.legal_hold_until):
+        hidden.add(_("Legal hold"))
+    return [(name, options) for name, options in fieldsets if name not in hidden]
+
+
 def legal_hold_readonly(request, readonly):
     """Legal-hold fields are shown to everyone but changed only with customers.manage_legal_hold."""
     if request.user.has_perm("customers.manage_legal_hold"):
@@ -226,6 +236,9 @@ class CompanyAdmin(AuditHistoryLinkMixin, FastChangelistMixin, admin.ModelAdmin)
     def get_readonly_fields(self, request, obj=None):
         return legal_hold_readonly(request, super().get_readonly_fields(request, obj))
 
+    def get_fieldsets(self, request, obj=None):
+        return without_empty_readonly_sections(request, super().get_fieldsets(request, obj), obj)
+
     fieldsets = (
         (None, {"fields": ("name", "business_id", "source")}),
         (_("Address"), {"fields": ("street_address", "postal_code", "city", "country")}),
@@ -314,6 +327,9 @@ class ContactAdmin(
 
     def get_readonly_fields(self, request, obj=None):
         return legal_hold_readonly(request, super().get_readonly_fields(request, obj))
+
+    def get_fieldsets(self, request, obj=None):
+        return without_empty_readonly_sections(request, super().get_fieldsets(request, obj), obj)
 
     fieldsets = (
         (None, {"fields": ("company", "first_name", "last_name", "title")}),
