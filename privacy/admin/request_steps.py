@@ -45,6 +45,10 @@ def request_next_step(dsr):
         return _("Find the person in the register and match their records to the request.")
     if not dsr.is_verified and not no_identity_needed:
         return _("Verify the requester's identity before acting on the request.")
-    if request_has_acted(dsr) and dsr.request_type != RequestType.ERASURE:
+    acted = request_has_acted(dsr)
+    if not dsr.is_verified and acted:
+        # An objection is recorded before the identity check, but only a verified request can be completed.
+        return _("Verify the requester's identity, then tell the subject what was done and complete the request.")
+    if acted and dsr.request_type != RequestType.ERASURE:
         return _("Tell the subject what was done, then complete the request.")
     return ACT_STEP[dsr.request_type]

@@ -32,6 +32,15 @@ from privacy.services.erasure_plan import erasure_plan
 # --- Data subject requests (issue #6) ----------------------------------------------------------------------
 
 
+def _consents_in_words(dsr):
+    """(contact, purpose title, state) for the request's consents: the purpose's title, not its code."""
+    titles = {purpose.code: purpose.localized("title") for purpose in services.refusable_purposes()}
+    return [
+        (consent.contact, titles.get(consent.purpose, consent.purpose), consent.get_state_display())
+        for consent in dsr.consents.select_related("contact")
+    ]
+
+
 def _user_name(user):
     if user is None:
         return "-"
@@ -241,8 +250,8 @@ class DataSubjectRequestAdmin(ValidatedAutocompleteMixin, admin.ModelAdmin):
                 else [],
                 "can_match": dsr.is_open,
                 "deadline_class": deadline_css_class(dsr),
-                "restrictions": ProcessingRestriction.objects.filter(request=dsr),
-                "consents": dsr.consents.all(),
+                "restrictions": ProcessingRestriction.objects.filter(request=dsr).select_related("contact"),
+                "consents": _consents_in_words(dsr),
             }
         return super().change_view(request, object_id, form_url, {**(extra_context or {}), **extra})
 

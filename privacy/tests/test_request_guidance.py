@@ -213,3 +213,23 @@ def test_a_request_is_saved_with_a_finnish_received_date(officer_client):
     )
 
     assert response.status_code == 302, response.content.decode()[:3000]
+
+
+def test_an_objection_recorded_before_verification_asks_for_verification_next(officer_client, version_1):
+    contact = ContactFactory()
+    request = DataSubjectRequestFactory(request_type=RequestType.OBJECTION, contacts=[contact])
+    officer_client.post(
+        f"{BASE}{request.pk}/act/consent/",
+        {
+            "contacts": [contact.pk],
+            "purpose": "direct_marketing",
+            "state": "objected",
+            "method": "email",
+            "decided_on": timezone.localdate().isoformat(),
+        },
+    )
+
+    page = officer_client.get(f"{BASE}{request.pk}/change/").content.decode()
+
+    assert "Verify the requester&#x27;s identity, then tell the subject what was done" in page
+    assert "direct_marketing" not in page.split('id="dsr-next-step"')[1].split("</form>")[0]
