@@ -6,6 +6,7 @@ from django.db import connections
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.text import smart_split, unescape_string_literal
@@ -267,7 +268,7 @@ class CompanyAdmin(AuditHistoryLinkMixin, FastChangelistMixin, admin.ModelAdmin)
     def relationship_status(self, obj):
         if obj.is_active_customer:
             return _("Active")
-        return _("Ended on %(date)s") % {"date": obj.relationship_end.isoformat()}
+        return _("Ended on %(date)s") % {"date": date_format(obj.relationship_end, "SHORT_DATE_FORMAT")}
 
     @admin.display(description=_("contacts"), ordering="_contact_count")
     def contact_count(self, obj):

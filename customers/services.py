@@ -7,6 +7,7 @@ functions so that validation and the audit trail apply the same way.
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from customers.models import Company, Contact
@@ -116,7 +117,7 @@ def contact_delete_refusal(contact) -> str | None:
         if holder.legal_hold_until and holder.legal_hold_until >= today:
             return _("Contact #%(id)s is under a legal hold until %(date)s (%(reason)s) and cannot be deleted.") % {
                 "id": contact.pk,
-                "date": holder.legal_hold_until.isoformat(),
+                "date": date_format(holder.legal_hold_until, "SHORT_DATE_FORMAT"),
                 "reason": holder.legal_hold_reason,
             }
     if open_requests().filter(matched_contacts=contact.pk).exists():

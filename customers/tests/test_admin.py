@@ -159,7 +159,7 @@ def test_company_list_shows_status_and_contact_count(staff_client):
     ContactFactory.create_batch(2, company=company)
     response = staff_client.get(reverse("admin:customers_company_changelist"))
     content = response.content.decode()
-    assert "Ended on 2024-03-01" in content
+    assert "Ended on 1.3.2024" in content
     row = response.context["cl"].result_list[0]
     assert row._contact_count == 2
 

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
@@ -214,7 +215,10 @@ class PrivacyNoticeVersionAdmin(admin.ModelAdmin):
                     messages.success(
                         request,
                         _("Version %(number)s is published and in force from %(date)s.")
-                        % {"number": version.number, "date": form.cleaned_data["effective_on"].isoformat()},
+                        % {
+                            "number": version.number,
+                            "date": date_format(form.cleaned_data["effective_on"], "SHORT_DATE_FORMAT"),
+                        },
                     )
                     return redirect(self._change_url(version))
         else:
