@@ -199,6 +199,8 @@ def test_the_audit_log_shows_the_model_and_changed_fields_in_finnish_words(signe
     page = client.get(reverse("admin:auditlog_logentry_changelist"), headers={"accept-language": "fi"}).content.decode()
 
     assert "Yhteyshenkilö" in page
-    assert "ei enää yhteyshenkilö alkaen, tehtävänimike" in page
+    # PostgreSQL's jsonb keeps keys in its own order, so the two labels are checked one by one.
+    assert "ei enää yhteyshenkilö alkaen" in page and "tehtävänimike" in page
+    assert "ended_on" not in page
     assert ">muutos<" in page
     assert "Aikaleima" in page
