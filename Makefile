@@ -8,12 +8,12 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 
-.PHONY: help python-version venv dev-deps env run test lint format messages clean bench bench-small bench-db
+.PHONY: help python-version venv dev-deps system-deps letter-tools env run test lint format messages clean bench bench-small bench-db
 
 help:
 	@echo "make run    - set up everything and serve the admin on http://127.0.0.1:8000/admin/"
 	@echo "make test   - run the test suite (SQLite; set DATABASE_URL for PostgreSQL)"
-	@echo "make lint   - ruff check and format check"
+	@echo "make lint   - ruff check and format check, and the import contracts (.importlinter)"
 	@echo "make bench  - the scale benchmark on PostgreSQL (1M contacts; see docs/benchmarks.md)"
 	@echo "make bench-small - the same at 1/100 scale, in under a minute"
 
@@ -23,13 +23,26 @@ python-version:
 	  echo "Install it with 'pyenv install 3.12.1' (the repo's .python-version selects it) or run 'make PYTHON=/path/to/python3.12 ...'."; \
 	  exit 1; }
 
-$(VENV)/.installed: requirements.txt | python-version
+# WeasyPrint renders the letters with Debian's Pango; DejaVu carries ä, ö and å. Installed only when missing.
+LETTER_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+system-deps:
+	@missing=$$(for p in $(LETTER_DEBS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq $$missing; \
+	  else echo "Letters as PDF need these Debian packages: sudo apt-get install $$missing"; fi; \
+	fi
+
+# pdftoppm turns the letter PDFs into the PNGs under e2e-screenshots/letters/.
+letter-tools: system-deps
+	@command -v pdftoppm >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq poppler-utils; } || echo "Install poppler-utils for pdftoppm."
+
+$(VENV)/.installed: requirements.txt | python-version system-deps
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
 	$(PIP) install --quiet -r requirements.txt
 	@touch $@
 
-$(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
+$(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed | letter-tools
 	$(PIP) install --quiet -r requirements-dev.txt
 	@touch $@
 
@@ -38,7 +51,7 @@ dev-deps: $(VENV)/.installed-dev
 
 # A local .env for development only: a generated key, DEBUG on, demo passwords.
 .env: | python-version
-	@$(PYTHON) -c 'import secrets; t = secrets.token_urlsafe; print("# Local development settings written by make run. Never use in production.\nSECRET_KEY=dev-" + t(48) + "\nDEBUG=true\nDEMO_STAFF_PASSWORD=" + t(12) + "\nDEMO_PRIVACY_OFFICER_PASSWORD=" + t(12) + "\n# The demo signs in without a second factor; production never does.\nREQUIRE_2FA=false")' > .env
+	@$(PYTHON) -c 'import secrets; t = secrets.token_urlsafe; print("# Local development settings written by make run. Never use in production.\nSECRET_KEY=dev-" + t(48) + "\nDEBUG=true\nDEMO_STAFF_PASSWORD=" + t(12) + "\nDEMO_PRIVACY_OFFICER_PASSWORD=" + t(12) + "\n# The demo signs in without a second factor; production never does.\nREQUIRE_2FA=false\n# Letters are printed to the console instead of sent; set EMAIL_BACKEND=smtp and EMAIL_HOST to send.\nEMAIL_BACKEND=console")' > .env
 	@echo "Wrote .env with a generated SECRET_KEY and DEBUG=true (development only)."
 
 run: venv .env
@@ -56,6 +69,7 @@ test: dev-deps
 lint: dev-deps
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 format: dev-deps
 	$(VENV)/bin/ruff check --fix .

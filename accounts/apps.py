@@ -17,7 +17,14 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Staff accounts")
 
     def ready(self):
-        from accounts import checks  # noqa: F401  (registers the system checks)
+        from accounts import (
+            checks,  # noqa: F401  (registers the system checks)
+            credential_events,
+        )
+        from accounts.audit_trail import register_audit_trail
+
+        register_audit_trail()
+        credential_events.connect()
 
         # Runs after every app's permissions exist, so roles pick up new models.
         post_migrate.connect(_sync_roles, dispatch_uid="accounts.sync_roles")

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from accounts import services
+from accounts import passkeys
 
 # Views a signed-in user may reach before the second factor: setting it up,
 # entering it, signing out, switching the language and the public privacy
@@ -19,6 +19,12 @@ UNVERIFIED_ALLOWED_VIEWS = frozenset(
         "set_language",
         "privacy:notice",
         "privacy:version",
+        # Passkeys: set one up at first sign-in, or use it for the second step.
+        "otp_webauthn:credential-registration-begin",
+        "otp_webauthn:credential-registration-complete",
+        "otp_webauthn:credential-authentication-begin",
+        "otp_webauthn:credential-authentication-complete",
+        "otp_webauthn:js-i18n-catalog",
     }
 )
 
@@ -36,11 +42,11 @@ class TwoFactorRequiredMiddleware:
         if not settings.REQUIRE_2FA:
             return None
         user = request.user
-        if not user.is_authenticated or user.is_verified():
+        if not user.is_authenticated or passkeys.second_factor_satisfied(user=user):
             return None
         if request.resolver_match.view_name in UNVERIFIED_ALLOWED_VIEWS:
             return None
-        if services.two_factor_is_set_up(user=user):
+        if passkeys.second_factor_set_up(user=user):
             target = reverse("accounts:two_factor_verify")
         else:
             target = reverse("accounts:two_factor_setup")

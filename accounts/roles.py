@@ -41,9 +41,10 @@ DATA_SUBJECT_REQUEST_PERMISSIONS = (
     "privacy.view_processingrestriction",
 )
 
-# Seeing sign-in attempts, clearing a lockout (deleting its attempt record)
-# and resetting someone's second factor (deleting their devices, whose secrets
-# the admin never shows).
+# Seeing sign-in attempts, clearing a lockout (the admin's logged "clear"
+# action, gated on the attempt's delete permission; the delete page itself is
+# refused to everyone) and resetting someone's second factor (deleting their
+# devices and passkeys, whose secrets the admin never shows).
 SIGN_IN_SECURITY_PERMISSIONS = (
     "axes.view_accessattempt",
     "axes.delete_accessattempt",
@@ -53,6 +54,8 @@ SIGN_IN_SECURITY_PERMISSIONS = (
     "otp_totp.delete_totpdevice",
     "otp_static.view_staticdevice",
     "otp_static.delete_staticdevice",
+    "django_otp_webauthn.view_webauthncredential",
+    "django_otp_webauthn.delete_webauthncredential",
 )
 
 ROLE_PERMISSIONS = {

@@ -1,14 +1,15 @@
 """Staff accounts: creating staff users, and two-factor sign-in (enrolling an authenticator,
-recovery codes and the admin reset)."""
+recovery codes and the admin reset; passkeys are in accounts/passkeys.py)."""
 
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django_otp import user_has_device, verify_token
+from django_otp import verify_token
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from accounts.models import User, normalize_email_address
 from accounts.roles import ROLE_PERMISSIONS
@@ -37,10 +38,6 @@ def staff_user_ensure(*, email: str, password: str, first_name: str = "", last_n
 AUTHENTICATOR_NAME = "Authenticator app"
 RECOVERY_DEVICE_NAME = "Recovery codes"
 RECOVERY_CODE_COUNT = 10
-
-
-def two_factor_is_set_up(*, user):
-    return user_has_device(user, confirmed=True)
 
 
 @transaction.atomic
@@ -120,7 +117,7 @@ def two_factor_wait_until(*, user):
 def two_factor_reset(*, user):
     """Remove all of a user's second factors; their next sign-in starts the setup again."""
     removed = 0
-    for model in (TOTPDevice, StaticDevice):
+    for model in (TOTPDevice, StaticDevice, WebAuthnCredential):
         devices = model.objects.filter(user=user)
         removed += devices.count()
         devices.delete()

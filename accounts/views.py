@@ -15,14 +15,14 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.utils import user_has_any_otp_device
 
-from accounts import services
+from accounts import passkeys, services
 from accounts.client_ip import client_ip_address
 from accounts.forms import TokenForm
-from audit.models import SecurityEvent
-from audit.services import security_event_record
+from accounts.second_factor import factor_of_code, second_factor_failed, session_mark_verified
 
 logger = logging.getLogger("accounts.security")
 
@@ -47,26 +47,32 @@ def _context(request, **extra):
     return context
 
 
-def _mark_verified(request, device):
-    otp_login(request, device)
-    # "Signed in" is recorded after the password; this is the moment the user reaches data.
-    security_event_record(
-        kind=SecurityEvent.Kind.SECOND_FACTOR_VERIFIED, request=request, user=request.user, email=request.user.email
-    )
-    # A new session key for the now fully signed-in session, like Django's login().
-    request.session.cycle_key()
+def _has_codes(user):
+    return any(model.objects.filter(user=user, confirmed=True).exists() for model in (TOTPDevice, StaticDevice))
 
 
 @never_cache
 @login_required
 def two_factor_setup(request):
     next_url = _next_url(request)
-    if services.two_factor_is_set_up(user=request.user):
-        if request.user.is_verified():
+    user = request.user
+    if passkeys.second_factor_set_up(user=user):
+        if passkeys.second_factor_satisfied(user=user):
             return redirect(next_url)
         return redirect(_with_next("accounts:two_factor_verify", next_url))
+    if user_has_any_otp_device(user) and not user.is_verified():
+        # A Privacy officer who must now add a passkey: their app code first, then the passkey.
+        return redirect(_with_next("accounts:two_factor_verify", next_url))
+    context = _context(
+        request,
+        title=_("Set up two-factor sign-in"),
+        next_url=next_url,
+        passkey_required=passkeys.passkey_required(user=user),
+    )
+    if context["passkey_required"]:
+        return render(request, "accounts/two_factor_setup.html", context)
 
-    device = services.totp_device_start(user=request.user)
+    device = services.totp_device_start(user=user)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -74,8 +80,8 @@ def two_factor_setup(request):
         except ValidationError as exc:
             form.add_error("token", exc)
         else:
-            _mark_verified(request, device)
-            logger.info("Two-factor authenticator set up for user id %s", request.user.pk)
+            session_mark_verified(request=request, device=device)
+            logger.info("Two-factor authenticator set up for user id %s", user.pk)
             # Shown once, in this response only: they are not kept anywhere else readable.
             return render(
                 request,
@@ -85,35 +91,36 @@ def two_factor_setup(request):
 
     secret = b32encode(device.bin_key).decode("ascii")
     qr_svg = segno.make(device.config_url, error="m").svg_inline(scale=5, border=2, dark="#000", light="#fff")
-    return render(
-        request,
-        "accounts/two_factor_setup.html",
-        _context(
-            request,
-            title=_("Set up two-factor sign-in"),
-            form=form,
-            next_url=next_url,
-            # segno builds the SVG from the otpauth URL only; no user input reaches it.
-            qr_svg=mark_safe(qr_svg),  # noqa: S308
-            secret=" ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
-        ),
+    context.update(
+        form=form,
+        # segno builds the SVG from the otpauth URL only; no user input reaches it.
+        qr_svg=mark_safe(qr_svg),  # noqa: S308
+        secret=" ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
     )
+    return render(request, "accounts/two_factor_setup.html", context)
 
 
 @never_cache
 @login_required
 def two_factor_verify(request):
     next_url = _next_url(request)
-    if not services.two_factor_is_set_up(user=request.user):
+    user = request.user
+    if not user_has_any_otp_device(user):
         return redirect(_with_next("accounts:two_factor_setup", next_url))
-    if request.user.is_verified():
+    if passkeys.second_factor_satisfied(user=user):
         return redirect(next_url)
+    if user.is_verified() and not passkeys.second_factor_set_up(user=user):
+        return redirect(_with_next("accounts:two_factor_setup", next_url))
 
+    codes_accepted = passkeys.codes_accepted(user=user) and _has_codes(user)
     form = TokenForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        device = services.two_factor_verify(user=request.user, token=form.cleaned_data["token"])
+    if request.method == "POST" and not codes_accepted:
+        form.is_valid()
+        form.add_error(None, _("Your role passes this step with a passkey only. Use your passkey."))
+    elif request.method == "POST" and form.is_valid():
+        device = services.two_factor_verify(user=user, token=form.cleaned_data["token"])
         if device is not None:
-            _mark_verified(request, device)
+            session_mark_verified(request=request, device=device)
             if isinstance(device, StaticDevice):
                 remaining = device.token_set.count()
                 messages.warning(
@@ -121,22 +128,26 @@ def two_factor_verify(request):
                     _("You signed in with a recovery code; %(count)d unused codes are left.") % {"count": remaining},
                 )
             return redirect(next_url)
-        logger.warning(
-            "Wrong two-factor code for user id %s from %s", request.user.pk, client_ip_address(request) or "?"
-        )
-        security_event_record(
-            kind=SecurityEvent.Kind.SECOND_FACTOR_FAILED, request=request, user=request.user, email=request.user.email
-        )
+        logger.warning("Wrong two-factor code for user id %s from %s", user.pk, client_ip_address(request) or "?")
+        second_factor_failed(request=request, factor=factor_of_code(form.cleaned_data["token"]))
         form.add_error(
             "token",
             _("That code is not valid. Enter the current 6-digit code from your app, or one unused recovery code."),
         )
 
-    wait_until = services.two_factor_wait_until(user=request.user)
+    wait_until = services.two_factor_wait_until(user=user)
     return render(
         request,
         "accounts/two_factor_verify.html",
-        _context(request, title=_("Enter your sign-in code"), form=form, next_url=next_url, wait_until=wait_until),
+        _context(
+            request,
+            title=_("Enter your sign-in code") if codes_accepted else _("Verify with your passkey"),
+            form=form,
+            next_url=next_url,
+            wait_until=wait_until,
+            codes_accepted=codes_accepted,
+            has_passkey=passkeys.has_passkey(user=user),
+        ),
     )
 
 

@@ -23,8 +23,8 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from audit.context import ANONYMOUS_ACTOR, FALLBACK_ACTOR, service_email
+from audit.declarations import audited_models
 from audit.models import SecurityEvent
-from audit.registry import audited_models
 from audit.services import access_record
 from caracom_register.changelist import FastRowsAdminMixin
 
@@ -197,15 +197,15 @@ class AuditLogEntryAdmin(FastRowsAdminMixin, ReadOnlyAdminMixin, IndexedSearchMi
 
 @admin.register(SecurityEvent)
 class SecurityEventAdmin(FastRowsAdminMixin, ReadOnlyAdminMixin, IndexedSearchMixin, admin.ModelAdmin):
-    list_display = ("timestamp", "kind", "email", "remote_addr")
-    list_filter = ("kind", PeriodFilter)
+    list_display = ("timestamp", "kind", "factor", "email", "actor_email", "remote_addr")
+    list_filter = ("kind", "factor", PeriodFilter)
     search_fields = ("email",)
     search_help_text = _("The exact email address used to sign in.")
     ordering = ("-timestamp",)
     show_full_result_count = False
     paginator = EstimatedCountPaginator
     list_per_page = 100
-    readonly_fields = ("timestamp", "kind", "email", "user", "remote_addr")
+    readonly_fields = ("timestamp", "kind", "factor", "email", "user", "actor_email", "actor", "remote_addr")
 
     def search_lookup(self, term):
         return {"email": term.lower()}

@@ -30,10 +30,10 @@ class AuditConfig(AppConfig):
 
         from audit import receivers
         from audit.checks import check_audited_models
-        from audit.registry import register_core_models
+        from audit.registry import register_third_party_models
 
         _install_group_manager()
-        register_core_models()
+        register_third_party_models()
         pre_save.connect(receivers.prepare_log_entry, sender=LogEntry, dispatch_uid="audit.prepare_log_entry")
         pre_log.connect(receivers.remember_repr, dispatch_uid="audit.remember_repr")
         pre_delete.connect(

@@ -3,6 +3,7 @@
 from django.core import checks
 from django.db import models
 
+from audit.declarations import audited_models
 from audit.querysets import AuditedQuerySet
 
 # These on_delete handlers change audited rows with a bare SQL UPDATE that no
@@ -18,8 +19,6 @@ def _is_unlogged_handler(on_delete):
 
 
 def check_audited_models(app_configs=None, models_to_check=None, **kwargs):
-    from audit.registry import audited_models
-
     errors = []
     for model in models_to_check or audited_models():
         for field in model._meta.concrete_fields:

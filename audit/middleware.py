@@ -12,8 +12,8 @@ import uuid
 
 from auditlog.cid import correlation_id
 
-from accounts.client_ip import client_ip_address
 from audit.context import request_actor
+from caracom_register.client_ip import client_ip_address
 
 
 def client_ip(request):

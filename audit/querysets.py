@@ -24,6 +24,7 @@ from django.db import connections, models, router, transaction
 from django.utils.encoding import smart_str
 
 from audit import context
+from audit.declarations import get_audited
 
 CHUNK = 500
 
@@ -88,8 +89,6 @@ class _CreatedChanges:
 
 def build_entries(model, pairs, action):
     """LogEntry objects (unsaved) for (old, new) instance pairs; rows without changes are skipped."""
-    from audit.registry import get_audited
-
     config = get_audited(model)
     content_type = ContentType.objects.get_for_model(model)
     actor = context.current_actor()
@@ -159,8 +158,6 @@ def insert_entries(entries, *, using):
 
 class AuditedQuerySet(models.QuerySet):
     def _audited(self):
-        from audit.registry import get_audited
-
         return get_audited(self.model) is not None and not auditlog_disabled.get()
 
     def _plain(self):
@@ -181,8 +178,6 @@ class AuditedQuerySet(models.QuerySet):
             return super().update(**kwargs)
         if self.query.is_sliced:
             raise TypeError("Cannot update a query once a slice has been taken.")
-        from audit.registry import get_audited
-
         related = get_audited(self.model).repr_related
         fields = [self.model._meta.get_field(name).name for name in kwargs]
         db = router.db_for_write(self.model, instance=None) if self._db is None else self._db

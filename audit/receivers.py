@@ -5,7 +5,13 @@ from contextvars import ContextVar
 from auditlog.models import LogEntry
 from auditlog.receivers import _create_log_entry, check_disable, log_create
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
+
+from audit.context import stamp
+from audit.declarations import get_audited
+from audit.models import SecurityEvent
+from audit.services import security_event_record
 
 _OLD_ROW = "_audit_old_row"
 _pending_repr: ContextVar = ContextVar("audit_pending_repr", default=None)
@@ -50,16 +56,12 @@ def log_save(sender, instance, created, **kwargs):
 
 def remember_repr(sender, instance, action, **kwargs):
     """auditlog stores str(instance); keep the audit repr ready for the entry about to be saved."""
-    from audit.registry import get_audited
-
     config = get_audited(sender)
     if config is not None and config.object_repr is not None:
         _pending_repr.set((sender, str(instance.pk), config.repr_for(instance)))
 
 
 def _audit_repr(entry):
-    from audit.registry import get_audited
-
     model = ContentType.objects.get_for_id(entry.content_type_id).model_class()
     config = get_audited(model)
     if config is None or config.object_repr is None:
@@ -79,7 +81,6 @@ def prepare_log_entry(sender, instance, **kwargs):
         # model save of an existing entry could only be tampering (and would
         # let auditlog's context overwrite the actor).
         raise AuditLogImmutableError("Audit log entries cannot be changed once written.")
-    from audit.context import stamp
 
     audit_repr = _audit_repr(instance)
     if audit_repr is not None:
@@ -95,34 +96,21 @@ def log_group_memberships_on_delete(sender, instance, **kwargs):
 
 
 def record_sign_in(sender, request, user, **kwargs):
-    from audit.models import SecurityEvent
-    from audit.services import security_event_record
-
     security_event_record(kind=SecurityEvent.Kind.SIGN_IN, request=request, user=user, email=user.email)
 
 
 def record_sign_out(sender, request, user, **kwargs):
-    from audit.models import SecurityEvent
-    from audit.services import security_event_record
-
     if user is None:
         return
     security_event_record(kind=SecurityEvent.Kind.SIGN_OUT, request=request, user=user, email=user.email)
 
 
 def record_failed_sign_in(sender, credentials, request=None, **kwargs):
-    from django.contrib.auth import get_user_model
-
-    from audit.models import SecurityEvent
-    from audit.services import security_event_record
-
     tried = credentials.get(get_user_model().USERNAME_FIELD) or credentials.get("username") or ""
     security_event_record(kind=SecurityEvent.Kind.SIGN_IN_FAILED, request=request, user=None, email=str(tried))
 
 
 def record_lockout(sender, request=None, username=None, ip_address=None, **kwargs):
     """django-axes locked an email (from an address) out: that is a security event of its own."""
-    from audit.models import SecurityEvent
-    from audit.services import security_event_record
 
     security_event_record(kind=SecurityEvent.Kind.LOCKED_OUT, request=request, user=None, email=str(username or ""))

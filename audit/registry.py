@@ -12,39 +12,17 @@ declare it (third-party models). ``mask_personal_data=True`` masks those values
 already when the entry is written (for data the log should never hold in clear).
 """
 
-from dataclasses import dataclass, field
-
 from auditlog.registry import auditlog
-from django.db.models import Model
 from django.db.models.signals import post_save, pre_save
 
 from audit import receivers
+from audit.declarations import AuditedModel, _registry, audited_models, get_audited
+
+__all__ = ["AuditedModel", "audited_models", "get_audited", "register_audited", "register_third_party_models"]
 
 # Fields that are noise (timestamps the database sets) or secrets (password
 # hashes, login times) and never go into the log.
 DEFAULT_EXCLUDED_FIELDS = ("created_at", "updated_at")
-
-
-@dataclass(frozen=True)
-class AuditedModel:
-    model: type[Model]
-    personal_fields: tuple[str, ...]
-    exclude_fields: tuple[str, ...]
-    m2m_fields: tuple[str, ...]
-    object_repr: object = None
-    repr_related: tuple[str, ...] = field(default_factory=tuple)
-
-    def repr_for(self, instance):
-        """The text stored as `object_repr`: never a person's name for personal-data models."""
-        if self.object_repr is not None:
-            return self.object_repr(instance)
-        return str(instance)
-
-    def redacted_repr(self, pk):
-        return f"{self.model._meta.object_name} #{pk}"
-
-
-_registry: dict[type[Model], AuditedModel] = {}
 
 
 def _install_receivers():
@@ -103,37 +81,8 @@ def register_audited(
     return config
 
 
-def get_audited(model) -> AuditedModel | None:
-    return _registry.get(model)
-
-
-def audited_models():
-    return list(_registry)
-
-
-def contact_repr(contact):
-    from django.core.exceptions import ObjectDoesNotExist
-
-    try:
-        company = contact.company.name
-    except ObjectDoesNotExist:
-        return f"Contact #{contact.pk}"
-    return f"Contact #{contact.pk} ({company})"
-
-
-def register_core_models():
-    from django.contrib.auth import get_user_model
+def register_third_party_models():
+    """auth.Group belongs to no app of ours; each of our apps registers its own models from its ready()."""
     from django.contrib.auth.models import Group
 
-    from customers.models import Company, Contact
-
-    register_audited(Company)
-    register_audited(Contact, object_repr=contact_repr, repr_related=("company",))
-    register_audited(
-        get_user_model(),
-        # The hash is a secret, last_login is noise (sign-ins are security events).
-        exclude_fields=("password", "last_login"),
-        m2m_fields=("groups", "user_permissions"),
-        personal_fields=("email", "first_name", "last_name"),
-    )
     register_audited(Group, m2m_fields=("permissions",), personal_fields=())

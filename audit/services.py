@@ -12,22 +12,37 @@ from django.db.models import TextField, Value
 from django.db.models.functions import Concat
 from django.utils import timezone
 
+from audit.context import current_actor
+from audit.declarations import get_audited
 from audit.middleware import client_ip
 from audit.models import SecurityEvent
 from audit.querysets import AuditBypassError
-from audit.registry import get_audited
 from caracom_register.queries import array_literal, keys_in
 
 REDACTED = "[redacted]"
 
 
-def security_event_record(*, kind, request=None, user=None, email="") -> SecurityEvent:
-    return SecurityEvent.objects.create(
+def security_event_record(*, kind, request=None, user=None, email="", factor="") -> SecurityEvent:
+    """Record a security event about `user`'s account (or the `email` typed in).
+
+    Who caused it and from where come from the current actor: the signed-in
+    user of the request (an administrator resetting a colleague), the named
+    service of a command, or the anonymous visitor of a failed sign-in.
+    """
+    actor = current_actor()
+    remote_addr = client_ip(request) if request is not None else actor.remote_addr
+    event = SecurityEvent(
         kind=kind,
         user=user,
-        email=(email or "").strip().lower()[:254],
-        remote_addr=client_ip(request) if request is not None else None,
+        email=(email or getattr(user, "email", "") or "").strip().lower()[:254],
+        factor=factor,
+        actor=actor.user,
+        actor_email=actor.email[:254],
+        remote_addr=remote_addr,
     )
+    event.full_clean()
+    event.save()
+    return event
 
 
 def access_record(*, instance) -> None:

@@ -7,6 +7,7 @@ fail closed: DEBUG is off and there is no SECRET_KEY unless one is given.
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -49,8 +50,10 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "accounts",
     "customers",
+    "customers.public_register",
     "privacy",
     "audit",
 ]
@@ -140,6 +143,24 @@ OTP_TOTP_ISSUER = "Caracom customer register"
 # Admins may delete a user's devices (the reset path) but never see their secrets.
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
+# Passkeys (WebAuthn, django-otp-webauthn) are a second factor beside the
+# authenticator app, never a way around the password. A passkey is bound to
+# the register's host name (the relying party id) and the browser reports the
+# page's origin, so both must name the address staff really use; by default
+# the HTTPS origin in CSRF_TRUSTED_ORIGINS, or http://localhost:8000 for the
+# local demo (an IP address such as 127.0.0.1 cannot hold passkeys).
+PASSKEY_ORIGINS = [origin for origin in env.list("PASSKEY_ORIGINS", default=CSRF_TRUSTED_ORIGINS) if origin] or [
+    "http://localhost:8000"
+]
+OTP_WEBAUTHN_ALLOWED_ORIGINS = PASSKEY_ORIGINS
+OTP_WEBAUTHN_RP_ID = env.str("PASSKEY_RP_ID", default=urlsplit(PASSKEY_ORIGINS[0]).hostname or "localhost")
+OTP_WEBAUTHN_RP_NAME = "Caracom customer register"
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+OTP_WEBAUTHN_HELPER_CLASS = "accounts.passkeys.PasskeyHelper"
+# With this on, a member of the Privacy officer group passes the second step
+# only with a passkey (phishing-resistant); codes no longer count for them.
+REQUIRE_PASSKEY_FOR_PRIVACY_OFFICER = env.bool("REQUIRE_PASSKEY_FOR_PRIVACY_OFFICER", default=False)
+
 # Sessions end after this much inactivity and when the browser closes.
 SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=30)
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
@@ -152,7 +173,7 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # How many reverse proxies in front of the app append to X-Forwarded-For.
 # 0 (the default) trusts only the connection's own address, so a client
 # cannot pick its own address by sending the header. Shared by the lockout
-# and the audit trail: see accounts.client_ip.
+# and the audit trail: see caracom_register.client_ip.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 # django-axes: 5 failed sign-ins lock that email address from that client
@@ -168,27 +189,7 @@ AXES_LOCKOUT_CALLABLE = "accounts.views.lockout_response"
 AXES_USERNAME_CALLABLE = "accounts.client_ip.lockout_username"
 AXES_CLIENT_IP_CALLABLE = "accounts.client_ip.client_ip_address"
 
-# --- Email (password reset) -------------------------------------------------
-# Development prints mail to the console; anywhere else mail goes to an SMTP
-# server (EMAIL_URL=smtp+tls://user:password@host:587), never to a log where a
-# password-reset link could be read.
-_email = env.email_url("EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25")
-_smtp_options = {
-    "host": _email.get("EMAIL_HOST"),
-    "port": _email.get("EMAIL_PORT"),
-    "username": _email.get("EMAIL_HOST_USER"),
-    "password": _email.get("EMAIL_HOST_PASSWORD"),
-    "use_tls": _email.get("EMAIL_USE_TLS", False),
-    "use_ssl": _email.get("EMAIL_USE_SSL", False),
-    "timeout": 10,
-}
-MAILERS = {
-    "default": {
-        "BACKEND": _email["EMAIL_BACKEND"],
-        "OPTIONS": _smtp_options if _email["EMAIL_BACKEND"].endswith("smtp.EmailBackend") else {},
-    }
-}
-DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="noreply@localhost")
+# --- Password reset by email (sent through the mailer set up under "Email" below) ---
 PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_MINUTES", default=60) * 60
 
 # --- HTTPS and browser protections ------------------------------------------
@@ -245,11 +246,55 @@ STORAGES = {
 RETENTION_MONTHS_AFTER_RELATIONSHIP = env.int("RETENTION_MONTHS_AFTER_RELATIONSHIP", default=24)
 AUDIT_LOG_RETENTION_DAYS = env.int("AUDIT_LOG_RETENTION_DAYS", default=730)
 
+# --- The trade register as a source (privacy notice § 7 and § 10) ----------
+# PRH's open data API (YTJ v3): free, no key, rate-limited. See customers/public_register/.
+PUBLIC_REGISTER_API_URL = env.str("PUBLIC_REGISTER_API_URL", default="https://avoindata.prh.fi/opendata-ytj-api/v3")
+PUBLIC_REGISTER_TIMEOUT_SECONDS = env.float("PUBLIC_REGISTER_TIMEOUT_SECONDS", default=10.0)
+PUBLIC_REGISTER_RETRIES = env.int("PUBLIC_REGISTER_RETRIES", default=3)
+PUBLIC_REGISTER_BACKOFF_SECONDS = env.float("PUBLIC_REGISTER_BACKOFF_SECONDS", default=2.0)
+# The nightly sync: a company is checked again when its last check is this many days old.
+PUBLIC_REGISTER_CHECK_DAYS = env.int("PUBLIC_REGISTER_CHECK_DAYS", default=30)
+PUBLIC_REGISTER_DELAY_SECONDS = env.float("PUBLIC_REGISTER_DELAY_SECONDS", default=1.0)
+PUBLIC_REGISTER_LIMIT_PER_RUN = env.int("PUBLIC_REGISTER_LIMIT_PER_RUN", default=1000)
+# "update": a changed name or address is saved by the sync; "propose": it waits for a person to accept it.
+PUBLIC_REGISTER_SYNC_MODE = env.str("PUBLIC_REGISTER_SYNC_MODE", default="update")
+if PUBLIC_REGISTER_SYNC_MODE not in ("update", "propose"):
+    raise ImproperlyConfigured(
+        f"PUBLIC_REGISTER_SYNC_MODE is {PUBLIC_REGISTER_SYNC_MODE!r}; it must be 'update' or 'propose'."
+    )
+# --- Email: letters to data subjects, reminders, announcements -------------
+# SMTP unless told otherwise; `make run`'s development .env says console, so a
+# demo never mails anyone. Letters wait in the outbox while SMTP is down.
+_EMAIL_BACKENDS = {
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+    "console": "django.core.mail.backends.console.EmailBackend",
+}
+_email_backend = env.str("EMAIL_BACKEND", default="smtp")
+if _email_backend not in _EMAIL_BACKENDS:
+    raise ImproperlyConfigured(f"EMAIL_BACKEND must be smtp or console, not {_email_backend!r}.")
+MAILERS = {"default": {"BACKEND": _EMAIL_BACKENDS[_email_backend]}}
+if _email_backend == "smtp":
+    MAILERS["default"]["OPTIONS"] = {
+        "host": env.str("EMAIL_HOST", default="localhost"),
+        "port": env.int("EMAIL_PORT", default=587),
+        "use_tls": env.bool("EMAIL_USE_TLS", default=True),
+        "use_ssl": env.bool("EMAIL_USE_SSL", default=False),
+        "username": env.str("EMAIL_HOST_USER", default=""),
+        "password": env.str("EMAIL_HOST_PASSWORD", default=""),
+        "timeout": env.int("EMAIL_TIMEOUT", default=30),
+    }
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="info@caracom.fi")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The outbox: how many times a letter is tried before it is marked failed, and
+# after how long an unfinished send is treated as "outcome unknown".
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
+OUTBOX_SENDING_TIMEOUT_MINUTES = env.int("OUTBOX_SENDING_TIMEOUT_MINUTES", default=15)
+
 # --- Audit log (django-auditlog) --------------------------------------------
 AUDITLOG_STORE_JSON_CHANGES = True
 AUDITLOG_INCLUDE_ALL_MODELS = False
 # Models are registered explicitly in audit/registry.py; the client address
-# follows TRUSTED_PROXY_COUNT (accounts.client_ip), like the lockout.
+# follows TRUSTED_PROXY_COUNT (caracom_register.client_ip), like the lockout.
 
 # --- Logging ----------------------------------------------------------------
 LOGGING = {
@@ -257,4 +302,12 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # httpx logs every request at INFO (the trade register sync would print a line per company);
+    # WeasyPrint reports every rendering step at INFO.
+    "loggers": {
+        "httpx": {"level": "WARNING"},
+        "httpcore": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

@@ -19,6 +19,7 @@ password_reset_urls = [
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/passkeys/", include("accounts.passkey_urls")),
     path("accounts/", include("accounts.urls")),
     *password_reset_urls,
     path("admin/", admin.site.urls),

@@ -16,8 +16,9 @@ from audit.admin import COUNT_CAP, AccessLoggedAdminMixin, AuditHistoryLinkMixin
 from caracom_register.changelist import FastRowsAdminMixin
 from caracom_register.queries import keys_in
 from caracom_register.widgets import ValidatedAutocompleteMixin
-from customers import services
+from customers import guards, services
 from customers.models import Company, Contact, active_customer_q
+from customers.public_register.admin import PublicRegisterAdminMixin, PublicRegisterStatusFilter
 from customers.validators import phone_search_variant
 
 LEGAL_HOLD_FIELDS = ("legal_hold_until", "legal_hold_reason")
@@ -194,12 +195,6 @@ class PhoneAwareSearchMixin:
         return super().get_search_results(request, queryset, search_term)
 
 
-RESTRICTED_MESSAGE = _(
-    "This contact is restricted (GDPR Art. 18): it is only stored and cannot be edited here. "
-    "The privacy officer corrects it through the data subject request."
-)
-
-
 class ContactInline(admin.TabularInline):
     """A company's contacts on its page: new ones are added here, existing ones are shown read-only.
 
@@ -226,11 +221,11 @@ class ContactInline(admin.TabularInline):
 
 
 @admin.register(Company)
-class CompanyAdmin(AuditHistoryLinkMixin, FastChangelistMixin, admin.ModelAdmin):
+class CompanyAdmin(PublicRegisterAdminMixin, AuditHistoryLinkMixin, FastChangelistMixin, admin.ModelAdmin):
     list_display = ("name", "business_id", "city", "relationship_status", "contact_count")
     search_fields = ("name", "business_id", "city")
     # Choices and fixed lookups only: no filter that asks the table for its distinct values.
-    list_filter = (RelationshipStatusFilter, "source")
+    list_filter = (RelationshipStatusFilter, "source", PublicRegisterStatusFilter)
     inlines = [ContactInline]
     readonly_fields = ("created_at", "updated_at")
 
@@ -348,25 +343,18 @@ class ContactAdmin(
         css = {"all": ("privacy/requests.css",)}
 
     def get_queryset(self, request):
-        from privacy.selectors import restricted_exists
-
-        return super().get_queryset(request).annotate(_restricted=restricted_exists())
+        return super().get_queryset(request).annotate(_restricted=guards.restriction_expression())
 
     @admin.display(description=_("restriction"), ordering="_restricted")
     def restriction_marker(self, obj):
         if getattr(obj, "_restricted", False):
-            return format_html('<span class="contact-restricted">{}</span>', _("Restricted"))
+            return format_html('<span class="contact-restricted">{}</span>', guards.restriction_label())
         return ""
 
-    def _is_restricted(self, obj):
-        from privacy.selectors import contact_is_restricted
-
-        return obj is not None and contact_is_restricted(obj)
-
-    # A restricted contact is read-only for everyone here: the privacy officer
+    # A contact another app guards (e.g. restricted) is read-only for everyone here: the privacy officer
     # rectifies it from the request, so the change is tied to that request.
     def has_change_permission(self, request, obj=None):
-        return not self._is_restricted(obj) and super().has_change_permission(request, obj)
+        return guards.edit_refusal(obj) is None and super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
         if obj is not None and services.contact_delete_refusal(obj):
@@ -386,8 +374,9 @@ class ContactAdmin(
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         obj = self.get_object(request, object_id)
-        if request.method == "GET" and self._is_restricted(obj):
-            messages.warning(request, RESTRICTED_MESSAGE)
+        refusal = guards.edit_refusal(obj) if request.method == "GET" else None
+        if refusal:
+            messages.warning(request, refusal)
         return super().change_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request, obj, form, change):

@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from customers import guards
+from customers.demo import DemoDataGenerator
 from customers.models import Company, Contact
 
 COMPANY_EDITABLE_FIELDS = (
@@ -78,24 +80,17 @@ def contact_create(**data) -> Contact:
     return contact
 
 
-def _refuse_if_restricted(contact):
-    from privacy.selectors import contact_is_restricted
-
-    if contact_is_restricted(contact):
-        raise ValidationError(
-            _(
-                "Contact #%(id)s is restricted (GDPR Art. 18): it is only stored. The privacy officer corrects it "
-                "through the data subject request."
-            )
-            % {"id": contact.pk}
-        )
+def _refuse_if_guarded(contact):
+    refusal = guards.edit_refusal(contact)
+    if refusal:
+        raise ValidationError(refusal)
 
 
 @transaction.atomic
 def contact_update(*, contact: Contact, rectification_request=None, **data) -> Contact:
     """`rectification_request`: the data subject request a restricted contact is corrected for (privacy app)."""
     if rectification_request is None:
-        _refuse_if_restricted(contact)
+        _refuse_if_guarded(contact)
     _apply(contact, CONTACT_EDITABLE_FIELDS, data)
     contact.full_clean()
     contact.save()
@@ -105,13 +100,9 @@ def contact_update(*, contact: Contact, rectification_request=None, **data) -> C
 def contact_delete_refusal(contact) -> str | None:
     """Why this contact must not be deleted by hand now, or None.
 
-    A legal hold (the contact's or its company's) is a duty to keep the record; an open data subject request
-    is evidence until it is answered; a restricted contact is only stored (Art. 18).
+    A legal hold (the contact's or its company's) is a duty to keep the record; the other apps' guards add
+    their own reasons (customers.guards): an open data subject request, a restriction (Art. 18).
     """
-    from django.utils import timezone
-
-    from privacy.selectors import contact_is_restricted, open_requests
-
     today = timezone.localdate()
     for holder in (contact, contact.company):
         if holder.legal_hold_until and holder.legal_hold_until >= today:
@@ -120,15 +111,7 @@ def contact_delete_refusal(contact) -> str | None:
                 "date": date_format(holder.legal_hold_until, "SHORT_DATE_FORMAT"),
                 "reason": holder.legal_hold_reason,
             }
-    if open_requests().filter(matched_contacts=contact.pk).exists():
-        return _(
-            "Contact #%(id)s is part of an open data subject request and cannot be deleted until it is closed."
-        ) % {"id": contact.pk}
-    if contact_is_restricted(contact):
-        return _("Contact #%(id)s is restricted (GDPR Art. 18): it is only stored, not deleted by hand.") % {
-            "id": contact.pk
-        }
-    return None
+    return guards.delete_refusal(contact)
 
 
 @transaction.atomic
@@ -168,9 +151,6 @@ def register_seed_demo(
     Each batch commits on its own so a million-contact seed neither holds one
     huge transaction nor keeps all rows in memory.
     """
-    from django.utils import timezone
-
-    from customers.demo import DemoDataGenerator
 
     if companies < 0 or contacts_per_company < 0:
         raise ValueError("companies and contacts_per_company must be zero or more")

@@ -4,13 +4,14 @@ from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
 from django.db import DatabaseError, connections
 
+from privacy.models import PrivacyNoticeVersion
+from privacy.services import notice_current
+
 
 @register(Tags.database)
 def check_notice_retention_matches_settings(app_configs=None, databases=None, **kwargs):
     # Database checks run only when asked for (migrate, `check --database`, the
     # test runner), and `migrate` runs them before the tables exist.
-    from privacy.models import PrivacyNoticeVersion
-    from privacy.services import notice_current
 
     messages = []
     for alias in databases or ():

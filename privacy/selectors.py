@@ -1,11 +1,13 @@
-"""Read-only questions about data subject requests, restrictions and consents that other apps ask."""
+"""Read-only questions about data subject requests, restrictions and consents."""
+
+import datetime
 
 from django.db.models import Exists, OuterRef
 
+from privacy.models import DUE_SOON_DAYS, OPEN_REQUEST_STATUSES, DataSubjectRequest, ProcessingRestriction
+
 
 def active_restrictions():
-    from privacy.models import ProcessingRestriction
-
     return ProcessingRestriction.objects.filter(lifted_at__isnull=True)
 
 
@@ -19,17 +21,11 @@ def contact_is_restricted(contact) -> bool:
 
 
 def open_requests():
-    from privacy.models import OPEN_REQUEST_STATUSES, DataSubjectRequest
-
     return DataSubjectRequest.objects.filter(status__in=OPEN_REQUEST_STATUSES)
 
 
 def deadline_counts(*, today):
     """Open requests, overdue ones and those due within DUE_SOON_DAYS (for the admin index)."""
-    import datetime
-
-    from privacy.services import DUE_SOON_DAYS
-
     requests = open_requests()
     return {
         "open": requests.count(),

@@ -3,6 +3,7 @@ from django.contrib.auth.models import Group
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from accounts.models import User
 from accounts.roles import PRIVACY_OFFICER, STAFF
@@ -55,6 +56,19 @@ class TOTPDeviceFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(StaffUserFactory)
     name = "Authenticator app"
     confirmed = True
+
+
+class PasskeyFactory(factory.django.DjangoModelFactory):
+    """A saved passkey; its key is random bytes, so it signs nothing (the browser tests make real ones)."""
+
+    class Meta:
+        model = WebAuthnCredential
+
+    user = factory.SubFactory(StaffUserFactory)
+    name = "Passkey"
+    confirmed = True
+    credential_id = factory.Faker("binary", length=32)
+    public_key = factory.Faker("binary", length=77)
 
 
 def current_totp(device):

@@ -2,6 +2,7 @@ import datetime
 
 import pytest
 from axes.models import AccessAttempt, AccessFailureLog
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.test import Client
 from django.urls import reverse
@@ -129,7 +130,10 @@ def test_the_privacy_officer_sees_and_clears_a_lockout(client):
     officer = another_signed_in_client(PrivacyOfficerFactory())
 
     listing = officer.get(reverse("admin:axes_accessattempt_changelist"))
-    cleared = officer.post(reverse("admin:axes_accessattempt_delete", args=[record.pk]), {"post": "yes"})
+    cleared = officer.post(
+        reverse("admin:axes_accessattempt_changelist"),
+        {"action": "clear_lockouts", ACTION_CHECKBOX_NAME: [record.pk]},
+    )
 
     assert listing.status_code == 200
     assert locked.email in listing.content.decode()
@@ -145,6 +149,11 @@ def test_staff_cannot_see_or_clear_lockouts(client):
 
     assert staff.get(reverse("admin:axes_accessattempt_changelist")).status_code == 403
     assert staff.post(reverse("admin:axes_accessattempt_delete", args=[record.pk]), {"post": "yes"}).status_code == 403
+    cleared = staff.post(
+        reverse("admin:axes_accessattempt_changelist"),
+        {"action": "clear_lockouts", ACTION_CHECKBOX_NAME: [record.pk]},
+    )
+    assert cleared.status_code == 403
     assert AccessAttempt.objects.filter(pk=record.pk).exists()
 
 

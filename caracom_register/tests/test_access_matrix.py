@@ -17,6 +17,7 @@ from django.urls import reverse
 from accounts import services
 from accounts.tests.factories import (
     TEST_PASSWORD,
+    PasskeyFactory,
     PrivacyOfficerFactory,
     StaffUserFactory,
     SuperuserFactory,
@@ -37,11 +38,13 @@ GRANTS = {
     "customers.company": {STAFF: REGISTER, PRIVACY_OFFICER: REGISTER},
     "customers.contact": {STAFF: REGISTER, PRIVACY_OFFICER: REGISTER},
     "auditlog.logentry": {PRIVACY_OFFICER: "view"},
-    "axes.accessattempt": {PRIVACY_OFFICER: "view delete"},
+    # Clearing a lockout is its own logged action (accounts.admin), never a delete.
+    "axes.accessattempt": {PRIVACY_OFFICER: "view"},
     "axes.accesslog": {PRIVACY_OFFICER: "view"},
     "axes.accessfailurelog": {PRIVACY_OFFICER: "view"},
     "otp_totp.totpdevice": {PRIVACY_OFFICER: "view delete"},
     "otp_static.staticdevice": {PRIVACY_OFFICER: "view delete"},
+    "django_otp_webauthn.webauthncredential": {PRIVACY_OFFICER: "view delete"},
     "audit.securityevent": {PRIVACY_OFFICER: "view"},
     "privacy.privacynoticeversion": {PRIVACY_OFFICER: REGISTER},
     "privacy.purgerun": {PRIVACY_OFFICER: "view"},
@@ -54,9 +57,11 @@ GRANTS = {
 # system writes itself, and an audit trail nobody may edit.
 NOBODY = {
     "auditlog.logentry": "add change delete",
-    "axes.accessattempt": "add",
-    "axes.accesslog": "add",
-    "axes.accessfailurelog": "add",
+    # Sign-in records are evidence: the superuser cannot alter them either.
+    "axes.accessattempt": "add change delete",
+    "axes.accesslog": "add change delete",
+    "axes.accessfailurelog": "add change delete",
+    "django_otp_webauthn.webauthncredential": "add change",
     "audit.securityevent": "add change delete",
     # Versions are made by copying ("new draft"); the one checked here is the
     # published notice, which nobody changes or deletes.
@@ -113,6 +118,7 @@ def some_of_everything():
     user = StaffUserFactory()
     services.recovery_codes_replace(user=user)
     sign_in_verified(Client(), user)  # a TOTP device
+    PasskeyFactory(user=user)
     # A successful and then a failed sign-in: the lockout's access and attempt records.
     login = reverse("admin:login")
     Client().post(login, {"username": user.email, "password": TEST_PASSWORD})

@@ -12,7 +12,7 @@ from django.contrib.admin import site
 from django.test import RequestFactory
 from django.urls import reverse
 
-from accounts.tests.factories import StaffUserFactory, SuperuserFactory, sign_in_verified
+from accounts.tests.factories import PasskeyFactory, StaffUserFactory, SuperuserFactory, sign_in_verified
 from customers.tests.factories import ContactFactory
 
 pytestmark = pytest.mark.django_db
@@ -99,6 +99,29 @@ def test_the_two_factor_setup_page_keeps_to_the_policy(client):
     response = client.get(reverse("accounts:two_factor_setup"))
 
     assert response.status_code == 200
+    assert breaches(response) == []
+
+
+def test_the_passkey_second_step_keeps_to_the_policy(client):
+    user = StaffUserFactory()
+    PasskeyFactory(user=user)
+    client.force_login(user)
+
+    response = client.get(reverse("accounts:two_factor_verify"))
+
+    assert 'id="passkey-verification-placeholder"' in response.content.decode()
+    assert breaches(response) == []
+
+
+def test_the_sign_in_security_page_keeps_to_the_policy(client):
+    user = StaffUserFactory()
+    PasskeyFactory(user=user)
+    sign_in_verified(client, user)
+
+    response = client.get(reverse("accounts:security"))
+
+    assert response.status_code == 200
+    assert 'id="passkey-registration-placeholder"' in response.content.decode()
     assert breaches(response) == []
 
 

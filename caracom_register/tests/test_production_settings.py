@@ -71,3 +71,16 @@ def test_sessions_idle_out_after_thirty_minutes_unless_configured():
     assert setting("SESSION_COOKIE_AGE", SESSION_IDLE_MINUTES="10") == 10 * 60
     assert setting("SESSION_EXPIRE_AT_BROWSER_CLOSE") is True
     assert "accounts.middleware.SessionIdleRefreshMiddleware" in setting("MIDDLEWARE")
+
+
+def test_the_passkey_policy_for_the_privacy_officer_is_off_unless_turned_on():
+    assert setting("REQUIRE_PASSKEY_FOR_PRIVACY_OFFICER") is False
+    assert setting("REQUIRE_PASSKEY_FOR_PRIVACY_OFFICER", REQUIRE_PASSKEY_FOR_PRIVACY_OFFICER="true") is True
+
+
+def test_passkeys_are_bound_to_the_registers_https_origin():
+    origin = "https://asiakasrekisteri.caracom.fi"
+
+    assert setting("OTP_WEBAUTHN_ALLOWED_ORIGINS", CSRF_TRUSTED_ORIGINS=origin) == [origin]
+    assert setting("OTP_WEBAUTHN_RP_ID", CSRF_TRUSTED_ORIGINS=origin) == "asiakasrekisteri.caracom.fi"
+    assert setting("OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN") is False

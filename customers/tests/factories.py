@@ -1,6 +1,8 @@
 import datetime
 
 import factory
+from django.urls import reverse
+from django.utils import timezone
 
 from customers.models import Company, Contact, LegalBasis, Source
 
@@ -69,3 +71,47 @@ def company_post_data(company, **changes):
         "contacts-MAX_NUM_FORMS": "1000",
     }
     return data | changes
+
+
+def existing_contact_post(contact, **changes):
+    return company_post_data(
+        contact.company,
+        **{
+            "contacts-TOTAL_FORMS": "1",
+            "contacts-INITIAL_FORMS": "1",
+            "contacts-0-id": contact.pk,
+            "contacts-0-company": contact.company_id,
+            "contacts-0-first_name": contact.first_name,
+            "contacts-0-last_name": contact.last_name,
+            "contacts-0-title": contact.title,
+            "contacts-0-email": contact.email,
+            "contacts-0-phone": contact.phone,
+            "contacts-0-legal_basis": contact.legal_basis,
+            "contacts-0-source": contact.source,
+            **changes,
+        },
+    )
+
+
+def retitle_from_company_page(client, contact):
+    client.post(
+        reverse("admin:customers_company_change", args=[contact.company_id]),
+        existing_contact_post(contact, **{"contacts-0-title": "Changed"}),
+    )
+
+
+class PublicRegisterCheckFactory(factory.django.DjangoModelFactory):
+    """What the trade register answered about a company, as stored by a fetch or the sync."""
+
+    class Meta:
+        model = "public_register.PublicRegisterCheck"
+
+    company = factory.SubFactory(CompanyFactory)
+    business_id = factory.SelfAttribute("company.business_id")
+    checked_at = factory.LazyFunction(timezone.now)
+    status = "registered"
+    name = factory.SelfAttribute("company.name")
+    street_address = factory.SelfAttribute("company.street_address")
+    postal_code = factory.SelfAttribute("company.postal_code")
+    city = factory.SelfAttribute("company.city")
+    country = "FI"

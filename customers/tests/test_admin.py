@@ -3,7 +3,11 @@ from django.urls import reverse
 
 from accounts.tests.factories import TEST_PASSWORD, PrivacyOfficerFactory, StaffUserFactory, sign_in_verified
 from customers.models import Company, Contact
-from customers.tests.factories import CompanyFactory, ContactFactory, company_post_data
+from customers.tests.factories import (
+    CompanyFactory,
+    ContactFactory,
+    retitle_from_company_page,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -189,72 +193,8 @@ def test_user_can_switch_the_admin_to_finnish(staff_client):
     assert response.headers["Content-Language"] == "fi"
 
 
-def test_restricted_contact_shows_a_marker_in_the_contact_list(staff_client):
-    from privacy.tests.factories import ProcessingRestrictionFactory
-
-    restricted = ContactFactory()
-    ContactFactory()
-    ProcessingRestrictionFactory(contact=restricted)
-    page = staff_client.get(reverse("admin:customers_contact_changelist")).content.decode()
-    assert page.count('class="contact-restricted"') == 1
-
-
-def test_staff_cannot_edit_a_restricted_contact(staff_client):
-    from privacy.tests.factories import ProcessingRestrictionFactory
-
-    contact = ContactFactory(title="Myyjä")
-    ProcessingRestrictionFactory(contact=contact)
-    url = reverse("admin:customers_contact_change", args=[contact.pk])
-    page = staff_client.get(url).content.decode()
-    assert 'name="_save"' not in page
-    assert "restricted (GDPR Art. 18)" in page
-    response = staff_client.post(url, {"title": "Changed"})
-    assert response.status_code == 403
-    contact.refresh_from_db()
-    assert contact.title == "Myyjä"
-
-
-def existing_contact_post(contact, **changes):
-    return company_post_data(
-        contact.company,
-        **{
-            "contacts-TOTAL_FORMS": "1",
-            "contacts-INITIAL_FORMS": "1",
-            "contacts-0-id": contact.pk,
-            "contacts-0-company": contact.company_id,
-            "contacts-0-first_name": contact.first_name,
-            "contacts-0-last_name": contact.last_name,
-            "contacts-0-title": contact.title,
-            "contacts-0-email": contact.email,
-            "contacts-0-phone": contact.phone,
-            "contacts-0-legal_basis": contact.legal_basis,
-            "contacts-0-source": contact.source,
-            **changes,
-        },
-    )
-
-
-def retitle_from_company_page(client, contact):
-    client.post(
-        reverse("admin:customers_company_change", args=[contact.company_id]),
-        existing_contact_post(contact, **{"contacts-0-title": "Changed"}),
-    )
-
-
 def test_a_contact_already_on_a_company_page_is_not_changed_from_it(staff_client):
     contact = ContactFactory(title="Myyjä")
-
-    retitle_from_company_page(staff_client, contact)
-
-    contact.refresh_from_db()
-    assert contact.title == "Myyjä"
-
-
-def test_staff_cannot_change_a_restricted_contact_through_the_company_page(staff_client):
-    from privacy.tests.factories import ProcessingRestrictionFactory
-
-    contact = ContactFactory(title="Myyjä")
-    ProcessingRestrictionFactory(contact=contact)
 
     retitle_from_company_page(staff_client, contact)
 

@@ -84,13 +84,3 @@ def test_contact_of_a_company_under_a_legal_hold_cannot_be_deleted():
     contact = ContactFactory(company=company)
     with pytest.raises(ValidationError, match="legal hold"):
         services.contact_delete(contact=contact)
-
-
-def test_contact_in_an_open_data_subject_request_cannot_be_deleted():
-    from privacy.tests.factories import DataSubjectRequestFactory
-
-    contact = ContactFactory()
-    DataSubjectRequestFactory(contacts=[contact])
-    with pytest.raises(ValidationError, match="open data subject request"):
-        services.contact_delete(contact=contact)
-    assert Contact.objects.filter(pk=contact.pk).exists()

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from caracom_register.widgets import DateWidget
 from privacy import services
+from privacy.admin.announcements import announcement_context, announcement_urls
 from privacy.models import (
     NoticeDataCategory,
     NoticePurpose,
@@ -56,6 +57,8 @@ class PurposeInline(FrozenWhenPublishedInline):
         ("title_fi", "title_en"),
         ("description_fi", "description_en"),
         ("legal_basis", "can_be_refused"),
+        ("profiling_fi", "profiling_en"),
+        "automated_decisions",
     )
 
 
@@ -86,7 +89,10 @@ class PrivacyNoticeVersionAdmin(admin.ModelAdmin):
     change_list_template = "admin/privacy/privacynoticeversion/change_list.html"
     fieldsets = (
         (None, {"fields": ("number", "status", "effective_on", "published_at", "published_by")}),
-        (gettext_lazy("What changed (§ 13)"), {"fields": ("change_summary_fi", "change_summary_en")}),
+        (
+            gettext_lazy("What changed (§ 13)"),
+            {"fields": ("change_summary_fi", "change_summary_en", "significant_change")},
+        ),
         (
             gettext_lazy("Controller (§ 1)"),
             {
@@ -165,6 +171,7 @@ class PrivacyNoticeVersionAdmin(admin.ModelAdmin):
         wrap = self.admin_site.admin_view
         return [
             path("<int:pk>/publish/", wrap(self.publish_view), name=f"{prefix}_publish"),
+            *announcement_urls(self),
             path("<int:pk>/new-draft/", wrap(self.new_draft_view), name=f"{prefix}_new_draft"),
             path("record-of-processing/", wrap(self.processing_record_view), name=f"{prefix}_record"),
             path(
@@ -184,6 +191,7 @@ class PrivacyNoticeVersionAdmin(admin.ModelAdmin):
             "can_publish": request.user.has_perm("privacy.publish_privacynoticeversion"),
             "can_copy": request.user.has_perm("privacy.add_privacynoticeversion"),
             "can_download_record": request.user.has_perm("privacy.download_processing_record"),
+            **announcement_context(request, object_id),
         }
         return super().change_view(request, object_id, form_url, extra_context)
 

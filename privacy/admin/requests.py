@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from caracom_register.widgets import DateWidget, ValidatedAutocompleteMixin
 from customers.models import Contact
 from privacy import services
+from privacy.admin.letters import letter_urls, letters_context
 from privacy.admin.request_actions import REQUEST_ACTIONS, available_actions
 from privacy.admin.request_forms import LookupForm, _add_errors, contact_label
 from privacy.admin.request_steps import request_next_step, request_steps
@@ -211,6 +212,7 @@ class DataSubjectRequestAdmin(ValidatedAutocompleteMixin, admin.ModelAdmin):
             path("marketing-audience.csv", wrap(self.marketing_audience_view), name="privacy_marketing_audience"),
             path("<int:pk>/act/<slug:action>/", wrap(self.action_view), name="privacy_request_action"),
             path("<int:pk>/rectify/<int:contact_pk>/", wrap(self.rectify_view), name="privacy_request_rectify"),
+            *letter_urls(self),
             *super().get_urls(),
         ]
 
@@ -252,6 +254,7 @@ class DataSubjectRequestAdmin(ValidatedAutocompleteMixin, admin.ModelAdmin):
                 "deadline_class": deadline_css_class(dsr),
                 "restrictions": ProcessingRestriction.objects.filter(request=dsr).select_related("contact"),
                 "consents": _consents_in_words(dsr),
+                **letters_context(dsr),
             }
         return super().change_view(request, object_id, form_url, {**(extra_context or {}), **extra})
 

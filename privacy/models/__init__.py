@@ -9,6 +9,13 @@ One module per subject; every model and choice is re-exported here (Django finds
 this package).
 """
 
+from privacy.models.letters import (
+    REQUEST_LETTER_KINDS,
+    Letter,
+    LetterDelivery,
+    LetterKind,
+    LetterStatus,
+)
 from privacy.models.notice import (
     NOTICE_LANGUAGES,
     NOTICE_PART_MODELS,
@@ -25,6 +32,7 @@ from privacy.models.notice import (
     localized,
 )
 from privacy.models.requests import (
+    DUE_SOON_DAYS,
     ERASED,
     OPEN_REQUEST_STATUSES,
     VERIFIED_REQUEST_STATUSES,
@@ -47,16 +55,22 @@ from privacy.models.rights import (
 )
 
 __all__ = [
+    "DUE_SOON_DAYS",
     "ERASED",
     "NOTICE_LANGUAGES",
     "NOTICE_PART_MODELS",
     "OPEN_REQUEST_STATUSES",
+    "REQUEST_LETTER_KINDS",
     "VERIFIED_REQUEST_STATUSES",
     "BilingualModel",
     "Consent",
     "ConsentMethod",
     "ConsentState",
     "DataSubjectRequest",
+    "Letter",
+    "LetterDelivery",
+    "LetterKind",
+    "LetterStatus",
     "NoticeDataCategory",
     "NoticePart",
     "NoticePurpose",

@@ -86,6 +86,11 @@ class PrivacyNoticeVersion(BilingualModel):
     )
     change_summary_fi = models.TextField(_("what changed (Finnish)"), blank=True)
     change_summary_en = models.TextField(_("what changed (English)"), blank=True)
+    significant_change = models.BooleanField(
+        _("significant change"),
+        default=False,
+        help_text=_("§ 13: a significant change can be announced by email to the contact persons once published."),
+    )
 
     # § 1 controller
     controller_name = models.CharField(_("controller"), max_length=200)
@@ -256,6 +261,21 @@ class NoticePurpose(NoticePart):
         default=False,
         help_text=_("The data subject can object to (or withdraw consent for) this purpose at any time."),
     )
+    # Art. 4(4) and 22: what the letters say about profiling comes from here, purpose by purpose.
+    profiling_fi = models.TextField(
+        _("profiling (Finnish)"),
+        blank=True,
+        help_text=_(
+            "If this purpose profiles people (Art. 4(4)): which data is used, how, and to which recipients. "
+            "Leave empty when it does not."
+        ),
+    )
+    profiling_en = models.TextField(_("profiling (English)"), blank=True)
+    automated_decisions = models.BooleanField(
+        _("automated decisions with legal or similar effect"),
+        default=False,
+        help_text=_("Art. 22: decisions based solely on automated processing that significantly affect a person."),
+    )
 
     class Meta(NoticePart.Meta):
         verbose_name = _("purpose")
@@ -264,6 +284,10 @@ class NoticePurpose(NoticePart):
 
     def __str__(self):
         return self.title_en
+
+    @property
+    def profiles(self):
+        return bool(self.profiling_fi or self.profiling_en)
 
 
 class NoticeDataCategory(NoticePart):

@@ -38,6 +38,8 @@ class RequestStatus(models.TextChoices):
 OPEN_REQUEST_STATUSES = (RequestStatus.RECEIVED, RequestStatus.VERIFIED, RequestStatus.IN_PROGRESS)
 
 
+# Open requests due within this many days are highlighted and counted on the home page.
+DUE_SOON_DAYS = 7
 VERIFIED_REQUEST_STATUSES = (RequestStatus.VERIFIED, RequestStatus.IN_PROGRESS)
 
 

@@ -4,10 +4,15 @@ Every public service is re-exported here, so callers (other apps, commands, oper
 `from privacy.services import subject_erase` without knowing which room it lives in.
 """
 
+from privacy.models import DUE_SOON_DAYS
+from privacy.services.announcements import AnnouncementCounts, announcement_counts, notice_announce
 from privacy.services.consent import consent_record, refusable_purposes
 from privacy.services.erasure import ErasureOutcome, subject_erase
+from privacy.services.erasure_letter import letter_erasure_confirmation, letters_minimise_for
 from privacy.services.erasure_plan import ErasurePlan, KeptContact, erasure_plan
 from privacy.services.export import CSV_EXTRA_COLUMNS, EXPORT_FORMAT, SubjectExport, subject_export
+from privacy.services.letter_render import PdfUnavailable, RenderedLetter, letter_html, letter_pdf
+from privacy.services.letters import letter_create, letter_kinds_for, letter_preview, letter_record_posted
 from privacy.services.lookup import SubjectLookupResult, access_record_contact, subject_lookup
 from privacy.services.marketing import (
     DIRECT_MARKETING,
@@ -16,10 +21,11 @@ from privacy.services.marketing import (
     marketing_audience_csv,
 )
 from privacy.services.notice import notice_current, notice_draft_from, notice_history, notice_publish
+from privacy.services.outbox import OutboxRun, letter_send_again, outbox_mark_uncertain, outbox_send
 from privacy.services.rectification import contact_rectify
+from privacy.services.reminders import DeadlineDigest, deadline_digest, deadlines_remind
 from privacy.services.request_rules import (
     ANSWER_WITHIN_MONTHS,
-    DUE_SOON_DAYS,
     LONGEST_EXTENSION_MONTHS,
     request_due_on,
     request_latest_due_on,
@@ -58,26 +64,46 @@ __all__ = [
     "PURGE_BATCH_SIZE",
     "PURGE_LOCK_KEY",
     "REQUEST_INTAKE_FIELDS",
+    "AnnouncementCounts",
+    "DeadlineDigest",
     "ErasureOutcome",
     "ErasurePlan",
     "KeptContact",
+    "OutboxRun",
+    "PdfUnavailable",
     "PurgeAlreadyRunning",
     "PurgePlan",
+    "RenderedLetter",
     "SubjectExport",
     "SubjectLookupResult",
     "access_record_contact",
+    "announcement_counts",
     "audit_as_of",
     "consent_record",
     "contact_rectify",
     "contact_restrict",
     "contact_restriction_lift",
+    "deadline_digest",
+    "deadlines_remind",
     "erasure_plan",
+    "letter_create",
+    "letter_erasure_confirmation",
+    "letter_html",
+    "letter_kinds_for",
+    "letter_pdf",
+    "letter_preview",
+    "letter_record_posted",
+    "letter_send_again",
+    "letters_minimise_for",
     "marketing_audience",
     "marketing_audience_csv",
+    "notice_announce",
     "notice_current",
     "notice_draft_from",
     "notice_history",
     "notice_publish",
+    "outbox_mark_uncertain",
+    "outbox_send",
     "refusable_purposes",
     "request_check_intake",
     "request_complete",

@@ -17,6 +17,7 @@ from privacy.models import (
     RequestType,
 )
 from privacy.request_context import handling_request
+from privacy.services.erasure_letter import letter_erasure_confirmation, letters_minimise_for
 from privacy.services.request_rules import _fresh, _require_type, _require_verified
 
 
@@ -121,6 +122,10 @@ def subject_erase(*, request: DataSubjectRequest, by) -> ErasureOutcome:
     request.closed_by = by
     request.closed_at = timezone.now()
     request.save()
+    # Art. 12(1): the confirmation is written now, while the address it goes to is still known; the outbox
+    # sends it after this transaction commits and then keeps only its proof.
+    letter_erasure_confirmation(request=request, erased_count=len(erase), kept=kept, by=by)
+    letters_minimise_for(request_pks=linked)
     to_anonymize = set(linked)
     if not kept:
         to_anonymize.add(request.pk)

@@ -9,7 +9,6 @@ from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,9 +17,11 @@ from caracom_register.spreadsheet import SafeCsvWriter
 from customers.models import Contact
 from privacy.models import (
     DataSubjectRequest,
+    Letter,
     ResponseLanguage,
 )
 from privacy.request_context import handling_request
+from privacy.services.letter_render import letter_html
 from privacy.services.lookup import access_record_contact
 from privacy.services.notice import notice_current
 from privacy.services.request_rules import _fresh, _require_verified, _start, _valid_email
@@ -39,6 +40,7 @@ class SubjectExport:
     filename: str
     contact_count: int
     data: dict = field(repr=False, default_factory=dict)
+    letter: object = field(repr=False, default=None)
 
 
 def _contact_record(contact, notice, language):
@@ -175,28 +177,49 @@ def subject_export(*, email, request: DataSubjectRequest | None = None, language
             }
             for r in past_requests
         ],
+        # The letters we wrote to this person: what and when, not their text (that is in the person's mailbox).
+        "letters": [
+            {
+                "id": letter.pk,
+                "request": letter.request_id,
+                "kind": letter.kind,
+                "language": letter.language,
+                "delivery": letter.delivery,
+                "status": letter.status,
+                "created_at": letter.created_at,
+                "sent_at": letter.sent_at,
+                "posted_on": letter.posted_on,
+            }
+            for letter in Letter.objects.filter(
+                Q(request__in=past_requests) | Q(contact__in=[c.pk for c in contacts])
+            ).order_by("created_at", "pk")
+        ],
     }
     sources = []
     for record in records:
         if record["source_description"] not in sources:
             sources.append(record["source_description"])
-    letter = render_to_string(
-        f"privacy/subject_response_{language}.html",
-        {
+    letter = letter_html(
+        kind="access",
+        language=language,
+        request=request,
+        context={
             "notice": notice,
             "language": language,
             "email": email,
-            "request": request,
             "records": records,
             "sources": sources,
-            "today": timezone.localdate(),
+            "recipient_name": request.requester_name if request else "",
+            "recipient_address": email,
         },
     )
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("data.json", json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2))
         archive.writestr("data.csv", _export_csv(records))
-        archive.writestr("response.html", letter)
+        archive.writestr("response.html", letter.html)
     stamp = timezone.localdate().isoformat()
     filename = f"subject-export-request-{request.pk}-{stamp}.zip" if request else f"subject-export-{stamp}.zip"
-    return SubjectExport(content=buffer.getvalue(), filename=filename, contact_count=len(records), data=data)
+    return SubjectExport(
+        content=buffer.getvalue(), filename=filename, contact_count=len(records), data=data, letter=letter
+    )

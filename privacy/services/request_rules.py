@@ -27,9 +27,6 @@ ANSWER_WITHIN_MONTHS = 1
 LONGEST_EXTENSION_MONTHS = 2
 
 
-DUE_SOON_DAYS = 7
-
-
 def request_due_on(received_on: datetime.date) -> datetime.date:
     """One calendar month after receipt, clamped to the month's end: 31 January is due 28 (or 29) February."""
     return received_on + relativedelta(months=ANSWER_WITHIN_MONTHS)

@@ -10,6 +10,8 @@ from privacy.models import (
     ConsentMethod,
     ConsentState,
     DataSubjectRequest,
+    Letter,
+    LetterKind,
     NoticeDataCategory,
     NoticePurpose,
     NoticeRecipient,
@@ -17,6 +19,7 @@ from privacy.models import (
     NoticeStatus,
     PrivacyNoticeVersion,
     ProcessingRestriction,
+    RefusalArticle,
     RequestChannel,
     RequestStatus,
     RequestType,
@@ -160,3 +163,26 @@ class ProcessingRestrictionFactory(factory.django.DjangoModelFactory):
 
     contact = factory.SubFactory("customers.tests.factories.ContactFactory")
     reason = "Accuracy contested"
+
+
+class RefusedRequestFactory(VerifiedRequestFactory):
+    status = RequestStatus.REFUSED
+    refusal_article = RefusalArticle.ART_12_5
+    refusal_ground = "Sama pyyntö on tehty kolme kertaa tässä kuussa."
+    closed_at = factory.LazyFunction(timezone.now)
+
+
+class LetterFactory(factory.django.DjangoModelFactory):
+    """A queued email letter without a PDF; tests of the letters themselves go through letter_create."""
+
+    class Meta:
+        model = Letter
+
+    request = factory.SubFactory(RefusedRequestFactory)
+    kind = LetterKind.REFUSAL
+    language = ResponseLanguage.FI
+    to_address = factory.Sequence(lambda n: f"vastaanottaja{n}@example.fi")
+    to_masked = "v***@e***.fi"
+    subject = "Päätös pyyntöösi"
+    body_text = "Hyvä vastaanottaja, päätös on liitteenä.\n"
+    message_id = factory.Sequence(lambda n: f"<letter-{n}@caracom.fi>")

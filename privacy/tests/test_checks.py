@@ -75,6 +75,6 @@ def test_check_runs_through_the_check_command(version_1, settings):
 
 
 def test_check_warns_when_no_version_is_in_force(version_1, monkeypatch):
-    monkeypatch.setattr("privacy.services.notice_current", lambda **kwargs: None)
+    monkeypatch.setattr("privacy.checks.notice_current", lambda **kwargs: None)
 
     assert _ids(check_notice_retention_matches_settings(databases=["default"])) == ["privacy.W001"]

@@ -1,7 +1,8 @@
 import pytest
 from django.test import RequestFactory
 
-from accounts.client_ip import client_ip_address, lockout_username
+from accounts.client_ip import lockout_username
+from caracom_register.client_ip import client_ip_address
 
 
 def request_from(remote_addr, forwarded_for=None):
