@@ -48,6 +48,7 @@ SECTIONS = [
         [
             ("accounts", "user", None),
             ("auth", "group", _("Roles")),
+            ("django_otp_webauthn", "webauthncredential", _("Passkeys")),
             ("otp_totp", "totpdevice", _("Authenticator apps")),
             ("otp_static", "staticdevice", _("Recovery codes")),
         ],

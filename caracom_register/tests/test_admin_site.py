@@ -42,8 +42,10 @@ def test_the_sections_and_third_party_models_have_finnish_names(client):
     assert "Loki ja turvallisuus" in section_names(response)
     assert "Epäonnistuneet kirjautumiset ja tilapäiset lukitukset" in names
     assert "Todennussovellukset" in names
+    assert "Pääsyavaimet" in names
     page = response.content.decode()
     assert "AXES" not in page and "OTP_TOTP" not in page and "Access attempts" not in page
+    assert "WebAuthn credentials" not in page and "Django_Otp_Webauthn" not in page
 
 
 def test_staff_see_only_the_register_section(client):
