@@ -45,7 +45,7 @@ def test_the_sections_and_third_party_models_have_finnish_names(client):
     assert "Pääsyavaimet" in names
     page = response.content.decode()
     assert "AXES" not in page and "OTP_TOTP" not in page and "Access attempts" not in page
-    assert "WebAuthn credentials" not in page and "Django_Otp_Webauthn" not in page
+    assert "WebAuthn credentials" not in page and "OTP WebAuthn" not in page
 
 
 def test_staff_see_only_the_register_section(client):
