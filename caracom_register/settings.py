@@ -38,7 +38,8 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if 
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin with the register's home page and sections (caracom_register/admin_site.py).
+    "caracom_register.apps.RegisterAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -190,6 +191,9 @@ AXES_LOCKOUT_CALLABLE = "accounts.views.lockout_response"
 AXES_USERNAME_CALLABLE = "accounts.client_ip.lockout_username"
 AXES_CLIENT_IP_CALLABLE = "accounts.client_ip.client_ip_address"
 
+# --- Password reset by email (sent through the mailer set up under "Email" below) ---
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_MINUTES", default=60) * 60
+
 # --- HTTPS and browser protections ------------------------------------------
 # Secure by default whenever DEBUG is off; each can be turned off explicitly
 # (the test suite turns off the redirect because the test client speaks HTTP).
@@ -221,6 +225,8 @@ SECURE_CSP = {
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fi", _("Finnish"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# One date form in both languages, 30.11.2026 (caracom_register/formats/).
+FORMAT_MODULE_PATH = "caracom_register.formats"
 TIME_ZONE = env.str("TIME_ZONE", default="Europe/Helsinki")
 USE_I18N = True
 USE_TZ = True
@@ -228,6 +234,7 @@ USE_TZ = True
 # --- Static files -----------------------------------------------------------
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

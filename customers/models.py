@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Upper
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from django_countries.fields import Country, CountryField
@@ -148,7 +149,7 @@ class LegalHoldMixin(models.Model):
                     "legal_hold_reason": _(
                         "A legal hold until %(date)s needs a reason: name the contract or law that requires it."
                     )
-                    % {"date": self.legal_hold_until.isoformat()}
+                    % {"date": date_format(self.legal_hold_until, "SHORT_DATE_FORMAT")}
                 }
             )
 
@@ -216,7 +217,10 @@ class Company(FoldedSearchMixin, PersonalDataModel, LegalHoldMixin):
             raise ValidationError(
                 {
                     "relationship_end": _("The relationship cannot end (%(end)s) before it started (%(start)s).")
-                    % {"end": self.relationship_end.isoformat(), "start": self.relationship_start.isoformat()}
+                    % {
+                        "end": date_format(self.relationship_end, "SHORT_DATE_FORMAT"),
+                        "start": date_format(self.relationship_start, "SHORT_DATE_FORMAT"),
+                    }
                 }
             )
         self.clean_legal_hold()
@@ -348,7 +352,7 @@ class Contact(FoldedSearchMixin, PersonalDataModel, LegalHoldMixin):
             raise ValidationError(
                 {
                     "ended_on": _("“%(date)s” is in the future: record the end only once the person has left.")
-                    % {"date": self.ended_on.isoformat()}
+                    % {"date": date_format(self.ended_on, "SHORT_DATE_FORMAT")}
                 }
             )
         self.clean_legal_hold()

@@ -7,6 +7,7 @@ functions so that validation and the audit trail apply the same way.
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from caracom_register.constraints import unique_race_as_field_error
@@ -114,10 +115,31 @@ def contact_delete_refusal(contact) -> str | None:
         if holder.legal_hold_until and holder.legal_hold_until >= today:
             return _("Contact #%(id)s is under a legal hold until %(date)s (%(reason)s) and cannot be deleted.") % {
                 "id": contact.pk,
-                "date": holder.legal_hold_until.isoformat(),
+                "date": date_format(holder.legal_hold_until, "SHORT_DATE_FORMAT"),
                 "reason": holder.legal_hold_reason,
             }
     return guards.delete_refusal(contact)
+
+
+@transaction.atomic
+def legal_hold_set(*, contacts=(), companies=(), until, reason: str) -> int:
+    """Put contacts and companies under a legal hold until `until`, for `reason`; all or none.
+
+    Used from the retention review before a purge. A hold only keeps a record longer, so it is
+    allowed on a restricted contact too (Art. 18 allows storage). Returns how many records were held.
+    """
+    if not contacts and not companies:
+        raise ValidationError(_("Choose at least one contact person or company to hold."))
+    if until is None or until < timezone.localdate():
+        raise ValidationError({"legal_hold_until": _("A legal hold must last until today or later; nothing was held.")})
+    held = 0
+    for record in [*contacts, *companies]:
+        record.legal_hold_until = until
+        record.legal_hold_reason = (reason or "").strip()
+        record.full_clean()
+        record.save()
+        held += 1
+    return held
 
 
 @transaction.atomic

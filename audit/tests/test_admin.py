@@ -186,3 +186,21 @@ def test_listing_contacts_is_not_logged_as_access(signed_in):
     ContactFactory()
     signed_in(StaffUserFactory).get(reverse("admin:customers_contact_changelist"))
     assert not LogEntry.objects.filter(action=LogEntry.Action.ACCESS).exists()
+
+
+def test_the_audit_log_shows_the_model_and_changed_fields_in_finnish_words(signed_in):
+    client = signed_in(PrivacyOfficerFactory)
+    LogEntryFactory(
+        action=LogEntry.Action.UPDATE,
+        content_type=ContentType.objects.get_for_model(Contact),
+        changes={"ended_on": ["None", "2026-11-30"], "title": ["A", "B"]},
+    )
+
+    page = client.get(reverse("admin:auditlog_logentry_changelist"), headers={"accept-language": "fi"}).content.decode()
+
+    assert "Yhteyshenkilö" in page
+    # PostgreSQL's jsonb keeps keys in its own order, so the two labels are checked one by one.
+    assert "ei enää yhteyshenkilö alkaen" in page and "tehtävänimike" in page
+    assert "ended_on" not in page
+    assert ">muutos<" in page
+    assert "Aikaleima" in page

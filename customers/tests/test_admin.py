@@ -163,7 +163,7 @@ def test_company_list_shows_status_and_contact_count(staff_client):
     ContactFactory.create_batch(2, company=company)
     response = staff_client.get(reverse("admin:customers_company_changelist"))
     content = response.content.decode()
-    assert "Ended on 2024-03-01" in content
+    assert "Ended on 1.3.2024" in content
     row = response.context["cl"].result_list[0]
     assert row._contact_count == 2
 
@@ -259,3 +259,30 @@ def test_held_contact_has_no_delete_page_for_staff(staff_client):
     held = ContactFactory(legal_hold_until=datetime.date(2099, 1, 1), legal_hold_reason="Contract 7")
     response = staff_client.get(reverse("admin:customers_contact_delete", args=[held.pk]))
     assert response.status_code == 403
+
+
+def test_the_company_pages_contact_rows_hold_five_fields_that_fit_the_page(staff_client):
+    company = CompanyFactory()
+    ContactFactory(company=company)
+
+    response = staff_client.get(reverse("admin:customers_company_change", args=[company.pk]))
+    formset = response.context["inline_admin_formsets"][0]
+
+    assert list(formset.formset.form.base_fields) == ["first_name", "last_name", "title", "email", "phone"]
+
+
+def test_staff_see_no_empty_legal_hold_or_record_section_on_a_new_company(staff_client):
+    response = staff_client.get(reverse("admin:customers_company_add"))
+
+    names = [str(fieldset.name) for fieldset in response.context["adminform"]]
+    assert "Legal hold" not in names and "Record" not in names
+
+
+def test_staff_see_a_contacts_legal_hold_when_there_is_one(staff_client):
+    import datetime
+
+    contact = ContactFactory(legal_hold_until=datetime.date(2099, 1, 1), legal_hold_reason="Sopimus")
+
+    response = staff_client.get(reverse("admin:customers_contact_change", args=[contact.pk]))
+
+    assert "Legal hold" in [str(fieldset.name) for fieldset in response.context["adminform"]]

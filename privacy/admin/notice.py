@@ -9,9 +9,11 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
+from caracom_register.widgets import DateWidget
 from privacy import services
 from privacy.admin.announcements import announcement_context, announcement_urls
 from privacy.models import (
@@ -27,7 +29,7 @@ from privacy.records import processing_record_markdown
 class PublishForm(forms.Form):
     effective_on = forms.DateField(
         label=gettext_lazy("In force from"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateWidget,
         help_text=gettext_lazy("Today or later; the notice page switches to this version on that day."),
     )
 
@@ -221,7 +223,10 @@ class PrivacyNoticeVersionAdmin(admin.ModelAdmin):
                     messages.success(
                         request,
                         _("Version %(number)s is published and in force from %(date)s.")
-                        % {"number": version.number, "date": form.cleaned_data["effective_on"].isoformat()},
+                        % {
+                            "number": version.number,
+                            "date": date_format(form.cleaned_data["effective_on"], "SHORT_DATE_FORMAT"),
+                        },
                     )
                     return redirect(self._change_url(version))
         else:

@@ -3,8 +3,9 @@
 from dataclasses import dataclass
 
 from django.http import HttpResponse
+from django.utils import formats
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from privacy import services
 from privacy.admin.request_forms import (
@@ -19,9 +20,14 @@ from privacy.admin.request_forms import (
     VerifyForm,
 )
 from privacy.models import (
+    ProcessingRestriction,
     RequestStatus,
     RequestType,
 )
+
+
+def _day(value):
+    return formats.date_format(value, "SHORT_DATE_FORMAT")
 
 
 @dataclass(frozen=True)
@@ -30,20 +36,21 @@ class RequestAction:
     title: object
     run: object
     label: object
+    destructive: bool = False
 
 
 def _run_verify(request, dsr, data):
     services.request_verify_identity(
         request=dsr, method=data["verification_method"], note=data["verification_note"], by=request.user
     )
-    return _("The requester's identity is recorded as verified.")
+    return _("The requester's identity is recorded as verified. Next: act on the request.")
 
 
 def _run_extend(request, dsr, data):
     dsr = services.request_extend(
         request=dsr, due_on=data["due_on"], reason=data["extension_reason"], subject_told_on=data["extension_told_on"]
     )
-    return _("The deadline is now %(date)s.") % {"date": dsr.due_on.isoformat()}
+    return _("The deadline is now %(date)s. Next: act on the request before it.") % {"date": _day(dsr.due_on)}
 
 
 def _run_refuse(request, dsr, data):
@@ -55,7 +62,7 @@ def _run_refuse(request, dsr, data):
 
 def _run_complete(request, dsr, data):
     services.request_complete(request=dsr, outcome=data["outcome"], by=request.user)
-    return _("The request is completed.")
+    return _("The request is completed and closed. It stays unchanged as the proof of handling.")
 
 
 def _run_export(request, dsr, data):
@@ -72,7 +79,10 @@ def _run_erase(request, dsr, data):
 
 def _run_restrict(request, dsr, data):
     services.contact_restrict(request=dsr, contact=data["contact"], reason=data["reason"])
-    return _("Contact #%(id)s is restricted.") % {"id": data["contact"].pk}
+    return _(
+        "%(contact)s is restricted: the record is only stored, and staff cannot change it. "
+        "Next: tell the subject, then complete the request."
+    ) % {"contact": data["contact"]}
 
 
 def _run_lift(request, dsr, data):
@@ -80,7 +90,7 @@ def _run_lift(request, dsr, data):
         request=dsr, restriction=data["restriction"], subject_informed_on=data["subject_informed_on"]
     )
     return _("The restriction is lifted; the subject was informed on %(date)s.") % {
-        "date": data["subject_informed_on"].isoformat()
+        "date": _day(data["subject_informed_on"])
     }
 
 
@@ -94,7 +104,11 @@ def _run_consent(request, dsr, data):
         request=dsr,
         note=data["note"],
     )
-    return _("Recorded for %(count)s contact(s).") % {"count": len(saved)}
+    return ngettext(
+        "Recorded for %(count)s contact person. Next: tell the subject, then complete the request.",
+        "Recorded for %(count)s contact persons. Next: tell the subject, then complete the request.",
+        len(saved),
+    ) % {"count": len(saved)}
 
 
 REQUEST_ACTIONS = {
@@ -105,7 +119,9 @@ REQUEST_ACTIONS = {
         CompleteForm, gettext_lazy("Complete the request"), _run_complete, gettext_lazy("Complete")
     ),
     "export": RequestAction(ExportForm, gettext_lazy("Export the data (ZIP)"), _run_export, gettext_lazy("Export")),
-    "erase": RequestAction(EraseForm, gettext_lazy("Erase the data"), _run_erase, gettext_lazy("Erase")),
+    "erase": RequestAction(
+        EraseForm, gettext_lazy("Erase the data"), _run_erase, gettext_lazy("Erase for good"), destructive=True
+    ),
     "restrict": RequestAction(
         RestrictForm, gettext_lazy("Restrict processing"), _run_restrict, gettext_lazy("Restrict")
     ),
@@ -117,19 +133,29 @@ REQUEST_ACTIONS = {
 
 
 def available_actions(dsr):
-    """The buttons that make sense for the request's status and type."""
+    """The buttons that make sense for the request's type, its status and what has been done so far.
+
+    No export on an objection, no "Lift restriction" before anything is restricted, no restriction
+    when every matched contact already is.
+    """
     if not dsr.is_open:
         return []
+    acting = []
     if dsr.status == RequestStatus.RECEIVED:
-        names = ["verify", "extend", "refuse"]
         if dsr.request_type in (RequestType.OBJECTION, RequestType.CONSENT):
-            names.append("consent")  # withdrawing or objecting needs no identity check
-        return names
-    names = ["extend", "refuse", "complete", "export"]
-    by_type = {
-        RequestType.ERASURE: ["erase"],
-        RequestType.RESTRICTION: ["restrict", "lift"],
-        RequestType.OBJECTION: ["consent", "restrict", "lift"],
-        RequestType.CONSENT: ["consent"],
-    }
-    return names + by_type.get(dsr.request_type, [])
+            acting.append("consent")  # withdrawing or objecting needs no identity check
+        return ["verify", *acting, "extend", "refuse"]
+    matched = dsr.matched_contacts.all()
+    active = ProcessingRestriction.objects.filter(contact__in=matched, lifted_at__isnull=True)
+    if dsr.request_type in (RequestType.ACCESS, RequestType.PORTABILITY):
+        acting.append("export")
+    elif dsr.request_type == RequestType.ERASURE:
+        acting.append("erase")
+    elif dsr.request_type == RequestType.CONSENT or dsr.request_type == RequestType.OBJECTION:
+        acting.append("consent")
+    if dsr.request_type in (RequestType.RESTRICTION, RequestType.OBJECTION):
+        if matched.exclude(pk__in=active.values("contact_id")).exists():
+            acting.append("restrict")
+        if active.exists():
+            acting.append("lift")
+    return [*acting, "complete", "extend", "refuse"]

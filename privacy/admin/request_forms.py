@@ -2,10 +2,11 @@
 lift, consent) and of the subject lookup."""
 
 from django import forms
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from caracom_register.widgets import DateWidget
 from customers.models import Contact
 from privacy import services
 from privacy.models import (
@@ -16,6 +17,33 @@ from privacy.models import (
     RequestType,
     VerificationMethod,
 )
+
+# No choice is made for the officer where a wrong one would record a false fact.
+CHOOSE = [("", gettext_lazy("Choose…"))]
+
+
+def contact_label(contact):
+    """Name, email and company: two people of the same name must look different in every picker."""
+    parts = [str(contact), contact.email, str(contact.company)]
+    return " · ".join(part for part in parts if part)
+
+
+class ContactChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return contact_label(obj)
+
+
+class ContactMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return contact_label(obj)
+
+
+class RestrictionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return _("%(contact)s, restricted since %(day)s") % {
+            "contact": contact_label(obj.contact),
+            "day": formats.date_format(timezone.localtime(obj.restricted_at).date(), "SHORT_DATE_FORMAT"),
+        }
 
 
 class VerifyForm(forms.Form):
@@ -29,20 +57,18 @@ class VerifyForm(forms.Form):
 
     def __init__(self, *args, dsr, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["verification_method"].choices = VerificationMethod.choices
+        self.fields["verification_method"].choices = [*CHOOSE, *VerificationMethod.choices]
 
 
 class ExtendForm(forms.Form):
-    due_on = forms.DateField(label=gettext_lazy("New due date"), widget=forms.DateInput(attrs={"type": "date"}))
+    due_on = forms.DateField(label=gettext_lazy("New due date"), widget=DateWidget)
     extension_reason = forms.CharField(label=gettext_lazy("Reason"), widget=forms.Textarea, required=False)
-    extension_told_on = forms.DateField(
-        label=gettext_lazy("Subject told on"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    extension_told_on = forms.DateField(label=gettext_lazy("Subject told on"), widget=DateWidget)
 
     def __init__(self, *args, dsr, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["due_on"].help_text = _("At the latest %(date)s (three months after receipt).") % {
-            "date": services.request_latest_due_on(dsr.received_on).isoformat()
+            "date": formats.date_format(services.request_latest_due_on(dsr.received_on), "SHORT_DATE_FORMAT")
         }
 
 
@@ -52,7 +78,7 @@ class RefuseForm(forms.Form):
 
     def __init__(self, *args, dsr, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["refusal_article"].choices = [("", "---------"), *RefusalArticle.choices]
+        self.fields["refusal_article"].choices = [*CHOOSE, *RefusalArticle.choices]
 
 
 class CompleteForm(forms.Form):
@@ -81,9 +107,8 @@ class ExportForm(forms.Form):
 
 class EraseForm(forms.Form):
     confirm = forms.BooleanField(
-        label=gettext_lazy(
-            "I have checked the matched contacts: erase them for good (contacts under a legal hold are kept)."
-        )
+        label=gettext_lazy("I have checked the lists above: erase the listed contact persons for good."),
+        error_messages={"required": gettext_lazy("Tick the box to confirm the erasure; nothing was erased.")},
     )
 
     def __init__(self, *args, dsr, **kwargs):
@@ -91,7 +116,7 @@ class EraseForm(forms.Form):
 
 
 class RestrictForm(forms.Form):
-    contact = forms.ModelChoiceField(label=gettext_lazy("Contact"), queryset=Contact.objects.none())
+    contact = ContactChoiceField(label=gettext_lazy("Contact person"), queryset=Contact.objects.none())
     reason = forms.CharField(label=gettext_lazy("Reason"), widget=forms.Textarea, required=False)
 
     def __init__(self, *args, dsr, **kwargs):
@@ -100,12 +125,12 @@ class RestrictForm(forms.Form):
 
 
 class LiftForm(forms.Form):
-    restriction = forms.ModelChoiceField(
+    restriction = RestrictionChoiceField(
         label=gettext_lazy("Restriction"), queryset=ProcessingRestriction.objects.none()
     )
     subject_informed_on = forms.DateField(
         label=gettext_lazy("Subject informed on"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateWidget,
         help_text=gettext_lazy("Art. 18(3): the subject is told before the restriction is lifted."),
     )
 
@@ -113,17 +138,17 @@ class LiftForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["restriction"].queryset = ProcessingRestriction.objects.filter(
             contact__in=dsr.matched_contacts.all(), lifted_at__isnull=True
-        )
+        ).select_related("contact__company")
 
 
 class ConsentForm(forms.Form):
-    contacts = forms.ModelMultipleChoiceField(
-        label=gettext_lazy("Contacts"), queryset=Contact.objects.none(), widget=forms.CheckboxSelectMultiple
+    contacts = ContactMultipleChoiceField(
+        label=gettext_lazy("Contact persons"), queryset=Contact.objects.none(), widget=forms.CheckboxSelectMultiple
     )
     purpose = forms.ChoiceField(label=gettext_lazy("Purpose"))
-    state = forms.ChoiceField(label=gettext_lazy("State"), choices=ConsentState.choices)
-    method = forms.ChoiceField(label=gettext_lazy("How"), choices=ConsentMethod.choices)
-    decided_on = forms.DateField(label=gettext_lazy("On"), widget=forms.DateInput(attrs={"type": "date"}))
+    state = forms.ChoiceField(label=gettext_lazy("State"), choices=[*CHOOSE, *ConsentState.choices])
+    method = forms.ChoiceField(label=gettext_lazy("How"), choices=[*CHOOSE, *ConsentMethod.choices])
+    decided_on = forms.DateField(label=gettext_lazy("On"), widget=DateWidget)
     note = forms.CharField(label=gettext_lazy("Note"), required=False, max_length=200)
 
     def __init__(self, *args, dsr, **kwargs):

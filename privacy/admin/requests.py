@@ -9,18 +9,19 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
-from django.utils.html import format_html
+from django.utils import formats, timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from caracom_register.service_errors import ServiceErrorsAdminMixin, add_validation_errors
-from caracom_register.widgets import ValidatedAutocompleteMixin
+from caracom_register.widgets import DateWidget, ValidatedAutocompleteMixin
 from customers.models import Contact
 from privacy import services
 from privacy.admin.letters import letter_urls, letters_context
 from privacy.admin.request_actions import REQUEST_ACTIONS, available_actions
-from privacy.admin.request_forms import DisclosureRecipientForm, InformRecipientForm, LookupForm
+from privacy.admin.request_forms import DisclosureRecipientForm, InformRecipientForm, LookupForm, contact_label
+from privacy.admin.request_steps import request_next_step, request_steps
 from privacy.models import (
     OPEN_REQUEST_STATUSES,
     VERIFIED_REQUEST_STATUSES,
@@ -29,8 +30,25 @@ from privacy.models import (
     RecipientNotification,
     RequestType,
 )
+from privacy.services.erasure_plan import erasure_plan
 
 # --- Data subject requests ----------------------------------------------------------------------
+
+
+def _consents_in_words(dsr):
+    """(contact, purpose title, state) for the request's consents: the purpose's title, not its code."""
+    titles = {purpose.code: purpose.localized("title") for purpose in services.refusable_purposes()}
+    return [
+        (consent.contact, titles.get(consent.purpose, consent.purpose), consent.get_state_display())
+        for consent in dsr.consents.select_related("contact")
+    ]
+
+
+def _user_name(user):
+    if user is None:
+        return "-"
+    name = user.get_full_name()
+    return f"{name} ({user.email})" if name else user.email
 
 
 class DeadlineFilter(admin.SimpleListFilter):
@@ -73,8 +91,10 @@ def deadline_css_class(dsr, today=None):
 class RequestAdminForm(forms.ModelForm):
     class Meta:
         model = DataSubjectRequest
-        fields = (*services.REQUEST_INTAKE_FIELDS, "matched_contacts")
-        widgets = {"received_on": forms.DateInput(attrs={"type": "date"})}
+        # Contacts are matched through the subject lookup, which shows name, email, phone and company
+        # (an autocomplete showed names only, so two people of the same name looked the same).
+        fields = services.REQUEST_INTAKE_FIELDS
+        widgets = {"received_on": DateWidget}
 
     def clean(self):
         cleaned = super().clean()
@@ -103,7 +123,6 @@ class DataSubjectRequestAdmin(ServiceErrorsAdminMixin, ValidatedAutocompleteMixi
     list_filter = (DeadlineFilter, "status", "request_type")
     search_fields = ("requester_name", "requester_email")
     ordering = ("due_on", "id")
-    autocomplete_fields = ("matched_contacts",)
     actions = None
     change_form_template = "admin/privacy/datasubjectrequest/change_form.html"
     change_list_template = "admin/privacy/datasubjectrequest/change_list.html"
@@ -115,23 +134,34 @@ class DataSubjectRequestAdmin(ServiceErrorsAdminMixin, ValidatedAutocompleteMixi
         "extension_told_on",
         "verification_method",
         "verification_note",
-        "verified_by",
+        "verifier",
         "verified_at",
         "refusal_article",
         "refusal_ground",
         "outcome",
-        "closed_by",
+        "closer",
         "closed_at",
     )
 
     def get_fieldsets(self, request, obj=None):
-        intake = (None, {"fields": (*services.REQUEST_INTAKE_FIELDS, "matched_contacts")})
+        intake = (None, {"fields": services.REQUEST_INTAKE_FIELDS})
         if obj is None:
             return (intake,)
-        return (intake, (_("Handling"), {"fields": self.record_fields}))
+        return (
+            intake,
+            (_("Matched contact persons"), {"fields": ("matched_people",)}),
+            (_("Handling"), {"fields": self.record_fields}),
+        )
 
     def get_readonly_fields(self, request, obj=None):
-        return () if obj is None else self.record_fields
+        return () if obj is None else ("matched_people", *self.record_fields)
+
+    @admin.display(description=gettext_lazy("matched contact persons"))
+    def matched_people(self, obj):
+        contacts = obj.matched_contacts.select_related("company").order_by("last_name", "first_name", "pk")
+        if not contacts:
+            return _("None yet: use “Find and match the data subject” above.")
+        return format_html_join("", "<div>{}</div>", ((contact_label(contact),) for contact in contacts))
 
     def has_change_permission(self, request, obj=None):
         # A closed request is the proof of handling: it stays as it was closed.
@@ -142,14 +172,31 @@ class DataSubjectRequestAdmin(ServiceErrorsAdminMixin, ValidatedAutocompleteMixi
     def has_delete_permission(self, request, obj=None):
         return False
 
+    # The colleague's name as text: a link would lead the Privacy officer to the user admin's 403.
+    @admin.display(description=gettext_lazy("verified by"))
+    def verifier(self, obj):
+        return _user_name(obj.verified_by)
+
+    @admin.display(description=gettext_lazy("closed by"))
+    def closer(self, obj):
+        return _user_name(obj.closed_by)
+
     @admin.display(description=gettext_lazy("due"), ordering="due_on")
     def deadline(self, obj):
         today = timezone.localdate()
-        text = obj.due_on.isoformat()
+        text = formats.date_format(obj.due_on, "SHORT_DATE_FORMAT")
         if obj.is_open and obj.due_on < today:
-            text = _("%(date)s (overdue by %(days)s d)") % {"date": text, "days": (today - obj.due_on).days}
+            days = (today - obj.due_on).days
+            text = ngettext("%(date)s (%(days)s day overdue)", "%(date)s (%(days)s days overdue)", days) % {
+                "date": text,
+                "days": days,
+            }
         elif obj.is_open:
-            text = _("%(date)s (in %(days)s d)") % {"date": text, "days": (obj.due_on - today).days}
+            days = (obj.due_on - today).days
+            text = ngettext("%(date)s (in %(days)s day)", "%(date)s (in %(days)s days)", days) % {
+                "date": text,
+                "days": days,
+            }
         return format_html('<span class="{}">{}</span>', deadline_css_class(obj, today), text)
 
     def save_model(self, request, obj, form, change):
@@ -159,9 +206,6 @@ class DataSubjectRequestAdmin(ServiceErrorsAdminMixin, ValidatedAutocompleteMixi
         else:
             obj.pk = services.request_register(**data).pk
             obj.refresh_from_db()
-
-    def save_related(self, request, form, formsets, change):
-        services.request_match(request=form.instance, contacts=form.cleaned_data["matched_contacts"])
 
     def get_urls(self):
         wrap = self.admin_site.admin_view
@@ -200,14 +244,19 @@ class DataSubjectRequestAdmin(ServiceErrorsAdminMixin, ValidatedAutocompleteMixi
         extra = {}
         if dsr is not None and request.user.has_perm("privacy.handle_datasubjectrequest"):
             extra = {
-                "request_actions": [(name, REQUEST_ACTIONS[name].label) for name in available_actions(dsr)],
+                "request_actions": [
+                    (name, REQUEST_ACTIONS[name].label, REQUEST_ACTIONS[name].destructive)
+                    for name in available_actions(dsr)
+                ],
+                "request_steps": request_steps(dsr),
+                "next_step": request_next_step(dsr),
                 "rectify_contacts": list(dsr.matched_contacts.select_related("company"))
                 if dsr.request_type == RequestType.RECTIFICATION and dsr.status in VERIFIED_REQUEST_STATUSES
                 else [],
                 "can_match": dsr.is_open,
                 "deadline_class": deadline_css_class(dsr),
-                "restrictions": ProcessingRestriction.objects.filter(request=dsr),
-                "consents": dsr.consents.all(),
+                "restrictions": ProcessingRestriction.objects.filter(request=dsr).select_related("contact"),
+                "consents": _consents_in_words(dsr),
                 "recipient_notifications": dsr.recipient_notifications.all(),
                 **letters_context(dsr),
             }
@@ -217,9 +266,12 @@ class DataSubjectRequestAdmin(ServiceErrorsAdminMixin, ValidatedAutocompleteMixi
         self._require_handler(request)
         dsr = get_object_or_404(DataSubjectRequest, pk=pk)
         spec = REQUEST_ACTIONS.get(action)
+        # An action that does not fit is not offered as a button; if its address is typed anyway, the
+        # service refuses it with its own reason.
         if spec is None:
             raise Http404(_("No such action."))
-        form = spec.form(request.POST or None, dsr=dsr)
+        # An empty POST (a box left unticked) is still a submission to refuse, not a fresh page.
+        form = spec.form(request.POST if request.method == "POST" else None, dsr=dsr)
         if request.method == "POST" and form.is_valid():
             try:
                 result = spec.run(request, dsr, form.cleaned_data)
@@ -238,6 +290,8 @@ class DataSubjectRequestAdmin(ServiceErrorsAdminMixin, ValidatedAutocompleteMixi
             form=form,
             action=action,
             submit_label=spec.label,
+            destructive=spec.destructive,
+            plan=erasure_plan(request=dsr, today=timezone.localdate()) if action == "erase" else None,
         )
 
     def rectify_view(self, request, pk, contact_pk):
@@ -255,14 +309,17 @@ class DataSubjectRequestAdmin(ServiceErrorsAdminMixin, ValidatedAutocompleteMixi
             else:
                 messages.success(
                     request,
-                    _("Contact #%(id)s is corrected; the audit trail links the change to request #%(request)s.")
-                    % {"id": contact.pk, "request": dsr.pk},
+                    _(
+                        "%(contact)s is corrected; the audit log links the change to the request. "
+                        "Next: tell the subject, then complete the request."
+                    )
+                    % {"contact": contact},
                 )
                 return redirect(self._change_url(dsr))
         return self._page(
             request,
             "admin/privacy/datasubjectrequest/action.html",
-            _("Rectify contact #%(id)s: %(request)s") % {"id": contact.pk, "request": dsr},
+            _("Correct %(contact)s: %(request)s") % {"contact": contact, "request": dsr},
             dsr=dsr,
             form=form,
             submit_label=_("Save the correction"),
@@ -285,11 +342,11 @@ class DataSubjectRequestAdmin(ServiceErrorsAdminMixin, ValidatedAutocompleteMixi
                 messages.success(
                     request,
                     ngettext(
-                        "%(count)s contact is matched to the request.",
-                        "%(count)s contacts are matched to the request.",
+                        "%(count)s contact person is now matched to the request. Next: %(next)s",
+                        "%(count)s contact persons are now matched to the request. Next: %(next)s",
                         count,
                     )
-                    % {"count": count},
+                    % {"count": count, "next": request_next_step(dsr)},
                 )
             return redirect(self._change_url(dsr))
         initial = {"email": dsr.requester_email, "name": dsr.requester_name} if dsr is not None else {}

@@ -1,24 +1,13 @@
 """The retention review: purge runs and what expires soon."""
 
-import datetime
-
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
-from django.template.response import TemplateResponse
 from django.urls import path
-from django.utils import timezone
-from django.utils.translation import gettext_lazy
 
 from audit.admin import ReadOnlyAdminMixin
-from privacy import retention, services
+from privacy.admin.retention_review import retention_review
 from privacy.models import (
     PurgeRun,
 )
-
-REVIEW_HORIZONS = (30, 60, 90)
-
-
-REVIEW_LIST_LIMIT = 200
 
 
 @admin.register(PurgeRun)
@@ -44,39 +33,5 @@ class PurgeRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         return [path("review/", review, name="privacy_retention_review"), *super().get_urls()]
 
     def retention_review_view(self, request):
-        """What expires next, which holds keep what, and the last runs (privacy notice § 10 review)."""
-        if not self.has_view_permission(request):
-            raise PermissionDenied
-        today = timezone.localdate()
-        horizons = []
-        previous = today
-        for days in REVIEW_HORIZONS:
-            end = today + datetime.timedelta(days=days)
-            contacts, companies = retention.expiring_between(previous, end)
-            horizons.append(
-                {
-                    "days": days,
-                    "from": previous,
-                    "until": end,
-                    "contact_count": contacts.count(),
-                    "company_count": companies.count(),
-                    "contacts": contacts.select_related("company").order_by("pk")[:REVIEW_LIST_LIMIT],
-                    "companies": companies.order_by("pk")[:REVIEW_LIST_LIMIT],
-                }
-            )
-            previous = end
-        held_contacts, held_companies = retention.active_holds(today)
-        context = {
-            **self.admin_site.each_context(request),
-            "title": gettext_lazy("Retention review"),
-            "opts": self.model._meta,
-            "today": today,
-            "due_now": services.retention_plan(as_of=today),
-            "horizons": horizons,
-            "held_contacts": held_contacts[:REVIEW_LIST_LIMIT],
-            "held_companies": held_companies[:REVIEW_LIST_LIMIT],
-            "list_limit": REVIEW_LIST_LIMIT,
-            "runs": PurgeRun.objects.all()[:10],
-            "interrupted_runs": PurgeRun.objects.filter(outcome=PurgeRun.Outcome.INTERRUPTED)[:10],
-        }
-        return TemplateResponse(request, "admin/privacy/retention_review.html", context)
+        """Who expires as of a chosen day, why and since when; holds set from the list (privacy notice § 10)."""
+        return retention_review(self, request)

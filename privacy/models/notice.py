@@ -4,6 +4,7 @@ data categories, sources and recipients."""
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -165,7 +166,7 @@ class PrivacyNoticeVersion(BilingualModel):
         if self.is_published:
             return _("Version %(number)s (in force from %(date)s)") % {
                 "number": self.number,
-                "date": self.effective_on.isoformat(),
+                "date": date_format(self.effective_on, "SHORT_DATE_FORMAT"),
             }
         return _("Version %(number)s (draft)") % {"number": self.number}
 

@@ -15,6 +15,7 @@ from privacy.services.disclosures import (
 )
 from privacy.services.erasure import ErasureOutcome, subject_erase
 from privacy.services.erasure_letter import letter_erasure_confirmation, letters_minimise_for
+from privacy.services.erasure_plan import ErasurePlan, KeptContact, erasure_plan
 from privacy.services.export import CSV_EXTRA_COLUMNS, EXPORT_FORMAT, SubjectExport, subject_export
 from privacy.services.ledger import ReapplyOutcome, contacts_erase, erasures_reapply
 from privacy.services.letter_render import PdfUnavailable, RenderedLetter, letter_html, letter_pdf
@@ -75,6 +76,8 @@ __all__ = [
     "AnnouncementCounts",
     "DeadlineDigest",
     "ErasureOutcome",
+    "ErasurePlan",
+    "KeptContact",
     "OutboxRun",
     "PdfUnavailable",
     "PurgeAlreadyRunning",
@@ -94,6 +97,7 @@ __all__ = [
     "contacts_erase",
     "deadline_digest",
     "deadlines_remind",
+    "erasure_plan",
     "erasures_reapply",
     "letter_create",
     "letter_erasure_confirmation",

@@ -4,8 +4,9 @@ and leaving no trace of the erased people."""
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from audit.services import redact_entries_for, redact_m2m_mentions
 from customers.models import Contact
@@ -88,22 +89,38 @@ def subject_erase(*, request: DataSubjectRequest, by) -> ErasureOutcome:
         # The requests' m2m entries name the erased beside the kept; those entries may stay, the names go.
         redacted = redact_m2m_mentions(model=Contact, names_by_pk={c.pk: str(c) for c in contacts if c.pk in erase})
         redacted += contacts_erase(pks=erase, reference=f"request #{request.pk}")
+    # The summary stays on the request as proof, so it names records by number only, never by name.
     lines = []
     if erase:
         lines.append(
-            _("Erased %(count)s contact record(s) (%(ids)s) and redacted %(entries)s audit entries.")
-            % {"count": len(erase), "ids": ", ".join(f"#{pk}" for pk in erase), "entries": redacted}
+            ngettext(
+                "Erased %(count)s contact person (%(ids)s).",
+                "Erased %(count)s contact persons (%(ids)s).",
+                len(erase),
+            )
+            % {"count": len(erase), "ids": ", ".join(f"#{pk}" for pk in erase)}
+            + " "
+            + ngettext(
+                "Removed their details from %(entries)s audit entry.",
+                "Removed their details from %(entries)s audit entries.",
+                redacted,
+            )
+            % {"entries": redacted}
         )
     elif not kept:
         lines.append(_("No data about the requester was held; nothing to erase."))
     for pk, until, reason in kept:
         lines.append(
-            _("Kept contact #%(id)s under a legal hold until %(until)s: %(reason)s")
-            % {"id": pk, "until": until.isoformat(), "reason": reason}
+            _("Kept contact person #%(id)s under a legal hold until %(until)s: %(reason)s")
+            % {"id": pk, "until": formats.date_format(until, "SHORT_DATE_FORMAT"), "reason": reason}
         )
     if linked:
         lines.append(
-            _("Removed the personal details from earlier request(s) %(ids)s.")
+            ngettext(
+                "Removed the personal details from an earlier request (%(ids)s).",
+                "Removed the personal details from earlier requests (%(ids)s).",
+                len(linked),
+            )
             % {"ids": ", ".join(f"#{pk}" for pk in sorted(linked))}
         )
     summary = "\n".join(lines)

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from privacy.models import (
@@ -51,7 +52,10 @@ def notice_publish(*, version: PrivacyNoticeVersion, effective_on: datetime.date
                     "The effective date %(date)s is in the past: a notice cannot take effect retroactively. "
                     "Choose today (%(today)s) or a later day."
                 )
-                % {"date": effective_on.isoformat(), "today": today.isoformat()}
+                % {
+                    "date": date_format(effective_on, "SHORT_DATE_FORMAT"),
+                    "today": date_format(today, "SHORT_DATE_FORMAT"),
+                }
             }
         )
     latest = PrivacyNoticeVersion.objects.published().order_by("-effective_on").first()
@@ -62,7 +66,11 @@ def notice_publish(*, version: PrivacyNoticeVersion, effective_on: datetime.date
                     "The effective date %(date)s is before version %(number)s takes effect (%(latest)s); "
                     "versions take effect in order."
                 )
-                % {"date": effective_on.isoformat(), "number": latest.number, "latest": latest.effective_on.isoformat()}
+                % {
+                    "date": date_format(effective_on, "SHORT_DATE_FORMAT"),
+                    "number": latest.number,
+                    "latest": date_format(latest.effective_on, "SHORT_DATE_FORMAT"),
+                }
             }
         )
     # The first version has nothing to compare with; every later one says what changed (§ 13).

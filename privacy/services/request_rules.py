@@ -7,6 +7,7 @@ from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from privacy.models import (
@@ -103,7 +104,10 @@ def _start(request):
 def _not_in_future(day, field_name, label):
     if day and day > timezone.localdate():
         raise ValidationError(
-            {field_name: _("%(label)s %(date)s is in the future.") % {"label": label, "date": day.isoformat()}}
+            {
+                field_name: _("%(label)s %(date)s is in the future.")
+                % {"label": label, "date": date_format(day, "SHORT_DATE_FORMAT")}
+            }
         )
 
 

@@ -5,6 +5,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from caracom_register.dates import check_date_bounds
@@ -77,7 +78,7 @@ def request_register(
 def request_check_intake(*, request: DataSubjectRequest) -> None:
     """The intake rules the model cannot express (also run by the admin form before saving)."""
     if not isinstance(request.received_on, datetime.date):
-        raise ValidationError({"received_on": _("Give the day the request was received (YYYY-MM-DD).")})
+        raise ValidationError({"received_on": _("Give the day the request was received, for example 30.11.2026.")})
     _not_in_future(request.received_on, "received_on", _("The receipt date"))
     check_date_bounds(request.received_on, field="received_on", earliest=GDPR_APPLIES_FROM)
     if not request.requester_name or request.requester_name == ERASED:
@@ -102,7 +103,7 @@ def request_update(*, request: DataSubjectRequest, **data) -> DataSubjectRequest
                     "The deadline of request #%(id)s has been extended, so its receipt date (%(date)s) can no longer "
                     "change."
                 )
-                % {"id": request.pk, "date": request.received_on.isoformat()}
+                % {"id": request.pk, "date": date_format(request.received_on, "SHORT_DATE_FORMAT")}
             }
         )
     for name, value in data.items():
@@ -172,13 +173,13 @@ def request_extend(
     errors = {}
     if not isinstance(due_on, datetime.date) or due_on <= original:
         errors["due_on"] = _("The new due date must be after the original one (%(date)s).") % {
-            "date": original.isoformat()
+            "date": date_format(original, "SHORT_DATE_FORMAT")
         }
     elif due_on > latest:
         errors["due_on"] = _(
             "%(date)s is too late: the deadline can be extended by at most two months, to %(latest)s "
             "(three months after receipt, GDPR Art. 12(3))."
-        ) % {"date": due_on.isoformat(), "latest": latest.isoformat()}
+        ) % {"date": date_format(due_on, "SHORT_DATE_FORMAT"), "latest": date_format(latest, "SHORT_DATE_FORMAT")}
     if not (reason or "").strip():
         errors["extension_reason"] = _("Give the reason for the extension; the subject must be told why.")
     if not isinstance(subject_told_on, datetime.date):
@@ -186,9 +187,14 @@ def request_extend(
     elif subject_told_on < request.received_on or subject_told_on > original:
         errors["extension_told_on"] = _(
             "The subject must be told within the first month, between %(start)s and %(end)s."
-        ) % {"start": request.received_on.isoformat(), "end": original.isoformat()}
+        ) % {
+            "start": date_format(request.received_on, "SHORT_DATE_FORMAT"),
+            "end": date_format(original, "SHORT_DATE_FORMAT"),
+        }
     elif subject_told_on > timezone.localdate():
-        errors["extension_told_on"] = _("%(date)s is in the future.") % {"date": subject_told_on.isoformat()}
+        errors["extension_told_on"] = _("%(date)s is in the future.") % {
+            "date": date_format(subject_told_on, "SHORT_DATE_FORMAT")
+        }
     if errors:
         raise ValidationError(errors)
     request.due_on = due_on

@@ -128,7 +128,7 @@ def test_a_refusal_names_the_article_the_ground_the_ombudsman_and_the_courts():
 
 def test_a_finnish_refusal_names_the_article_in_finnish():
     letter = write(RefusedRequestFactory(), LetterKind.REFUSAL)
-    assert "Art. 12(5): pyyntö on ilmeisen perusteeton tai kohtuuton" in letter.body_html
+    assert "12 artiklan 5 kohta: pyyntö on ilmeisen perusteeton tai kohtuuton" in letter.body_html
     assert "käräjäoikeuden" in letter.body_html
 
 

@@ -84,7 +84,6 @@ def test_staff_cannot_run_a_request_action_or_download_an_export(staff_client):
 
 
 def test_officer_logs_a_request_from_the_admin(officer_client):
-    contact = ContactFactory()
     response = officer_client.post(
         f"{BASE}add/",
         {
@@ -96,14 +95,12 @@ def test_officer_logs_a_request_from_the_admin(officer_client):
             "requester_contact": "Kalakuja 2, 85100 Kalajoki",
             "description": "Pyydän tietoni.",
             "response_language": "fi",
-            "matched_contacts": [contact.pk],
         },
     )
     assert response.status_code == 302, response.context["adminform"].form.errors
     request = DataSubjectRequest.objects.get()
     assert request.due_on == datetime.date(2026, 2, 28)
     assert request.requester_email == "maija@kala.fi"
-    assert list(request.matched_contacts.all()) == [contact]
 
 
 def test_admin_refuses_an_invalid_requester_email_with_the_message(officer_client):
