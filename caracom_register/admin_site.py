@@ -15,7 +15,7 @@ SECTIONS = [
     (
         "register",
         _("Register"),
-        [("customers", "company", None), ("customers", "contact", None)],
+        [("customers", "company", None), ("customers", "contact", None), ("customers", "contactimport", None)],
     ),
     (
         "requests",

@@ -30,7 +30,7 @@ def backfill(apps, schema_editor):
     for table, sources in FOLDED.items():
         last = 0
         while True:
-            with connection.cursor() as cursor:
+            with connection.cursor() as cursor:  # audit: derived search column (not personal data history)
                 cursor.execute(
                     f"SELECT id, {', '.join(sources)} FROM {table} WHERE id > %s ORDER BY id LIMIT {BATCH}", [last]
                 )

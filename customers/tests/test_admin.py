@@ -238,7 +238,7 @@ def test_delete_selected_with_a_held_contact_deletes_nothing_and_says_which_and_
     )
     assert response.status_code == 200
     page = response.content.decode()
-    assert f"Contact #{held.pk} is under a legal hold until 2099-01-01 (Contract 7) and cannot be deleted." in page
+    assert f"Contact #{held.pk} is under a legal hold until 1.1.2099 (Contract 7) and cannot be deleted." in page
     assert "Nothing was deleted: some of the selected contacts must be kept." in page
     assert Contact.objects.filter(pk__in=[free.pk, held.pk]).count() == 2
 

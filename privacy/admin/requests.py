@@ -199,12 +199,29 @@ class DataSubjectRequestAdmin(ServiceErrorsAdminMixin, ValidatedAutocompleteMixi
             }
         return format_html('<span class="{}">{}</span>', deadline_css_class(obj, today), text)
 
+    def _contact_from_lookup(self, request):
+        """The contact a lookup result's "create a request for this person" names by id (never by name or
+        email: those would stay in access logs)."""
+        pk = request.GET.get("contact", "")
+        return Contact.objects.select_related("company").filter(pk=pk).first() if pk.isdigit() else None
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        initial.pop("contact", None)
+        contact = self._contact_from_lookup(request)
+        if contact is not None:
+            initial.update(
+                requester_name=f"{contact.first_name} {contact.last_name}".strip(), requester_email=contact.email
+            )
+        return initial
+
     def save_model(self, request, obj, form, change):
         data = {name: form.cleaned_data[name] for name in services.REQUEST_INTAKE_FIELDS}
         if change:
             services.request_update(request=obj, **data)
         else:
-            obj.pk = services.request_register(**data).pk
+            contact = self._contact_from_lookup(request)
+            obj.pk = services.request_register(**data, matched_contacts=[contact] if contact else ()).pk
             obj.refresh_from_db()
 
     def get_urls(self):

@@ -4,10 +4,12 @@ import re
 
 import pytest
 from auditlog.models import LogEntry
+from django.utils import timezone
 
 from accounts.tests.factories import PrivacyOfficerFactory, sign_in_verified
 from customers.tests.factories import ContactFactory
 from privacy import services
+from privacy.models import DataSubjectRequest
 from privacy.tests.factories import DataSubjectRequestFactory, VerifiedRequestFactory
 
 pytestmark = pytest.mark.django_db
@@ -122,3 +124,39 @@ def test_a_percent_sign_in_every_field_of_a_request_action_is_never_a_server_err
             f"/admin/privacy/datasubjectrequest/{request.pk}/act/{action}/", dict.fromkeys(fields, value)
         )
         assert response.status_code < 500, value
+
+
+def test_a_lookup_result_offers_to_create_a_request_for_that_person_by_id_only(officer_client):
+    contact = ContactFactory(email="maija@kala.fi")
+    page = search(officer_client, email="maija@kala.fi").content.decode()
+    assert f'href="/admin/privacy/datasubjectrequest/add/?contact={contact.pk}"' in page
+
+
+def test_a_lookup_for_a_request_offers_matching_not_a_new_request(officer_client):
+    ContactFactory(email="maija@kala.fi")
+    request = DataSubjectRequestFactory(requester_email="maija@kala.fi")
+    page = search(officer_client, request=request, email="maija@kala.fi").content.decode()
+    assert "lookup-new-request" not in page
+
+
+def test_a_request_created_from_a_lookup_result_is_prefilled_and_matches_that_person(officer_client):
+    contact = ContactFactory(first_name="Maija", last_name="Meikäläinen", email="maija@kala.fi")
+    url = f"/admin/privacy/datasubjectrequest/add/?contact={contact.pk}"
+    form = officer_client.get(url).context["adminform"].form
+    assert (form.initial["requester_name"], form.initial["requester_email"]) == ("Maija Meikäläinen", "maija@kala.fi")
+
+    response = officer_client.post(
+        url,
+        {
+            "request_type": "access",
+            "channel": "email",
+            "received_on": timezone.localdate().isoformat(),
+            "requester_name": "Maija Meikäläinen",
+            "requester_email": "maija@kala.fi",
+            "response_language": "fi",
+        },
+    )
+
+    assert response.status_code == 302
+    created = DataSubjectRequest.objects.get()
+    assert list(created.matched_contacts.all()) == [contact]
