@@ -111,6 +111,9 @@ def test_a_purge_killed_with_sigkill_is_marked_interrupted_by_the_next_run(postg
         env = os.environ | {
             "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}",
             "DJANGO_READ_ENV_FILE": "false",
+            "AUDIT_CHAIN_KEY": settings.AUDIT_CHAIN_KEY,
+            "ERASURE_LEDGER_KEY": settings.ERASURE_LEDGER_KEY,
+            "ERASURE_LEDGER_PATH": settings.ERASURE_LEDGER_PATH,
         }
         purge = subprocess.Popen([sys.executable, "manage.py", "purge_expired"], cwd=settings.BASE_DIR, env=env)
         watcher.autocommit = True

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.db import connection
 
 from customers.models import Contact
@@ -22,7 +23,15 @@ AS_OF = datetime.date(2026, 6, 15)
 def purge_process():
     db = connection.settings_dict
     url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-    env = os.environ | {"DATABASE_URL": url, "DJANGO_READ_ENV_FILE": "false", "SECRET_KEY": "test-only-not-secret"}
+    env = os.environ | {
+        "DATABASE_URL": url,
+        "DJANGO_READ_ENV_FILE": "false",
+        "SECRET_KEY": "test-only-not-secret",
+        # The purge chains its audit checkpoint and writes the erasure ledger: the same keys and file as the test.
+        "AUDIT_CHAIN_KEY": settings.AUDIT_CHAIN_KEY,
+        "ERASURE_LEDGER_KEY": settings.ERASURE_LEDGER_KEY,
+        "ERASURE_LEDGER_PATH": settings.ERASURE_LEDGER_PATH,
+    }
     return subprocess.Popen(
         [sys.executable, "manage.py", "purge_expired", "--json", "--as-of", AS_OF.isoformat()],
         cwd=ROOT,

@@ -61,7 +61,8 @@ def match_by_email(browser_page, email, pick=None):
     for i in range(boxes.count()):
         if pick is None or boxes.nth(i).get_attribute("value") in pick:
             boxes.nth(i).check()
-    page.click("form[method=post] input[type=submit]")
+    # Both the search and the match are posted forms: the match is the one whose step says so.
+    page.click("form:has(input[name=step][value=match]) input[type=submit]")
     page.wait_for_url(re.compile(r"/datasubjectrequest/\d+/change/"))
     browser_page.screenshot("matched")
 
