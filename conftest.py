@@ -74,3 +74,9 @@ def pytest_configure(config):
 
     settings.AUDIT_CHAIN_KEY = settings.AUDIT_CHAIN_KEY or "test-only-audit-chain-key"
     settings.ERASURE_LEDGER_KEY = settings.ERASURE_LEDGER_KEY or "test-only-erasure-ledger-key"
+
+
+def pytest_collection_modifyitems(config, items):
+    # The browser tests share one Playwright session, whose event loop stays in the main thread until the run
+    # ends; code under test that bridges async to sync (the health checks) cannot run after it. So they go last.
+    items.sort(key=lambda item: item.get_closest_marker("e2e") is not None)
