@@ -21,26 +21,17 @@ from audit.context import current_actor
 from audit.services import disclosure_record
 from caracom_register.spreadsheet import csv_text
 from customers.models import Company, Contact
+from customers.services import CONTACT_EDITABLE_FIELDS
 
 EXPORT_FORMATS = ("csv", "xlsx")
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
+# The contact's editable fields, its company's business ID beside its name, and no legal hold (internal).
 CONTACT_COLUMNS = (
     "id",
     "company",
     "company__business_id",
-    "first_name",
-    "last_name",
-    "title",
-    "email",
-    "phone",
-    "street_address",
-    "postal_code",
-    "city",
-    "country",
-    "legal_basis",
-    "source",
-    "ended_on",
+    *(name for name in CONTACT_EDITABLE_FIELDS if name not in ("company", "legal_hold_until", "legal_hold_reason")),
 )
 COMPANY_COLUMNS = (
     "id",

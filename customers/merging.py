@@ -16,21 +16,9 @@ from customers import services
 from customers.guards import merge_refusal, move_kept_records
 from customers.models import Contact
 
-MERGE_FIELDS = (
-    "company",
-    "first_name",
-    "last_name",
-    "title",
-    "email",
-    "phone",
-    "street_address",
-    "postal_code",
-    "city",
-    "country",
-    "legal_basis",
-    "source",
-    "ended_on",
-)
+# Every field staff may edit, except the legal hold: a hold is a duty on the record that stays, never a choice.
+HOLD_FIELDS = ("legal_hold_until", "legal_hold_reason")
+MERGE_FIELDS = tuple(name for name in services.CONTACT_EDITABLE_FIELDS if name not in HOLD_FIELDS)
 KEEP, OTHER = "keep", "other"
 
 
