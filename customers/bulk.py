@@ -6,39 +6,43 @@ from django.db import transaction
 from customers import services
 
 
-@transaction.atomic
-def contacts_end(*, contacts, ended_on) -> int:
-    """Set "no longer a contact since" on every contact; all or nothing. Returns how many changed."""
+def _set_on_each(rows, *, field, value, update, label) -> int:
+    """Set `field` to `value` on every row through `update`; all or nothing, every refusal named by `label`."""
     changed = 0
     errors = []
-    for contact in contacts.select_related("company").order_by("pk"):
-        if contact.ended_on == ended_on:
+    for row in rows:
+        if getattr(row, field) == value:
             continue
         try:
-            services.contact_update(contact=contact, ended_on=ended_on)
+            update(row, value)
         except ValidationError as exc:
-            errors.extend(f"#{contact.pk}: {message}" for message in exc.messages)
+            errors.extend(f"{label(row)}: {message}" for message in exc.messages)
         else:
             changed += 1
     if errors:
         raise ValidationError(errors)
     return changed
+
+
+@transaction.atomic
+def contacts_end(*, contacts, ended_on) -> int:
+    """Set "no longer a contact since" on every contact; all or nothing. Returns how many changed."""
+    return _set_on_each(
+        contacts.select_related("company").order_by("pk"),
+        field="ended_on",
+        value=ended_on,
+        update=lambda contact, day: services.contact_update(contact=contact, ended_on=day),
+        label=lambda contact: f"#{contact.pk}",
+    )
 
 
 @transaction.atomic
 def companies_end_relationship(*, companies, ended_on) -> int:
     """Set the customer relationship's end on every company; all or nothing. Returns how many changed."""
-    changed = 0
-    errors = []
-    for company in companies.order_by("pk"):
-        if company.relationship_end == ended_on:
-            continue
-        try:
-            services.company_update(company=company, relationship_end=ended_on)
-        except ValidationError as exc:
-            errors.extend(f"{company.name}: {message}" for message in exc.messages)
-        else:
-            changed += 1
-    if errors:
-        raise ValidationError(errors)
-    return changed
+    return _set_on_each(
+        companies.order_by("pk"),
+        field="relationship_end",
+        value=ended_on,
+        update=lambda company, day: services.company_update(company=company, relationship_end=day),
+        label=lambda company: company.name,
+    )
