@@ -11,6 +11,7 @@ the `load:` markers) and the latency chart next to it.
 """
 
 import argparse
+import contextlib
 import json
 import os
 import statistics
@@ -25,8 +26,10 @@ from pathlib import Path
 import requests
 import urllib3
 
+from bench import load_profile, load_sweep
 from bench.load_probes import CpuMeter, Prober, log, page_table, read_trace
 from bench.load_report import SLOW_MS, chart, percentile, report
+from bench.report import write_report
 from bench.setup import ROOT, django_setup, require_bench_database
 from bench.topology import VENV_BIN, Gunicorn, Nginx, free_port
 
@@ -154,8 +157,8 @@ class LoadTest:
         return rows, ramped or started, time.time()
 
     # --- phases ---------------------------------------------------------------------------------
-    def office_pace(self, label, prefix, classes):
-        with CpuMeter(self.database, self.cpu_groups()) as cpu:
+    def office_pace(self, label, prefix, classes, profile=False):
+        with CpuMeter(self.database, self.cpu_groups()) as cpu, self.profiled(profile):
             rows, ramped, ended = self.locust(
                 label, prefix=prefix, users=self.args.users, seconds=self.args.seconds, think="3,7", classes=classes
             )
@@ -166,6 +169,26 @@ class LoadTest:
             "table": page_table(rows, ramped, ended),
             "cpu": cpu.split(),
         }
+
+    @contextlib.contextmanager
+    def profiled(self, on):
+        """py-spy on the workers and pg_stat_statements in PostgreSQL for the run inside (bench/load_profile.py)."""
+        if not on:
+            yield
+            return
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            available = load_profile.statements_available(cursor)
+        started = time.time()
+        masters = lambda: [s.process.pid for s in self.servers if s.process and s.process.poll() is None]  # noqa: E731
+        seconds = self.ramp_seconds() + self.args.seconds + 30
+        with load_profile.PySpy(self.dir, masters, seconds) as spy:
+            yield
+        with connection.cursor() as cursor:
+            statements = load_profile.top_statements(cursor, self.database) if available else None
+        total, frames = spy.result()
+        self.profile = load_profile.report(total, frames, statements, time.time() - started)
 
     def capacity(self, label, prefix):
         step_seconds = 30 if self.full else 10
@@ -278,6 +301,52 @@ class LoadTest:
             },
         }
 
+    def sign_in(self):
+        """Everyone signs in first (password, then the code), spread over the ramp-up.
+
+        The runs after it reuse the sessions, so no run's figures include a queue of password hashes.
+        """
+        rows, _, _ = self.locust(
+            "sign-in",
+            prefix="/admin/",
+            users=self.args.users,
+            seconds=60 if self.full else 30,
+            think="3,7",
+            classes=["Staff", "PrivacyOfficer"],
+        )
+        signins = [ms for _, name, ms, _, _ in rows if name == "sign-in: password"]
+        median = statistics.median(signins or [0])
+        self.signin = {"count": len(signins), "median": median, "p95": percentile(signins, 95)}
+
+    def restart_servers(self):
+        """Both instances again with the production settings (after a sweep changed their worker model)."""
+        for server in self.servers:
+            server.stop()
+            server.env.update({key: value for key, value in self.server_env(server.port).items() if "GUNICORN" in key})
+            server.start()
+        self.settle()
+
+    def standard_phases(self):
+        # The register's runs first: the stock admin collapses under this load (gunicorn kills its workers
+        # after 30 s while PostgreSQL goes on with their queries), and would leave that behind for the next run.
+        ours = self.office_pace("office-register", "/admin/", ["Staff", "PrivacyOfficer"], profile=self.args.profile)
+        log(f"  register: {ours['table'].get('All pages')}")
+        cap_ours = self.capacity("capacity-register", "/admin/")
+        log(f"  capacity register: {cap_ours['capacity']:.1f} req/s")
+        try:
+            drills = self.drills()
+        except Exception as exc:  # the runs above are still worth their report
+            log(f"  the fault drills failed: {exc!r}")
+            drills = None
+        if drills:
+            log(f"  drills: kill {drills['kill']}, outage {drills['outage']}, purge {drills['purge']}")
+        stock = self.office_pace("office-stock", "/stock-admin/", ["Staff"])
+        log(f"  stock: {stock['table'].get('All pages')}")
+        self.settle()
+        cap_stock = self.capacity("capacity-stock", "/stock-admin/")
+        log(f"  capacity stock: {cap_stock['capacity']:.1f} req/s")
+        return ours, stock, cap_ours, cap_stock, drills
+
     def ramp_seconds(self):
         return self.args.users / self.spawn_rate()
 
@@ -341,51 +410,34 @@ def main(argv=None):
     parser.add_argument("--users", type=int, default=None, help="Simulated users at office pace (2 are officers).")
     parser.add_argument("--seconds", type=int, default=None, help="Office-pace run after the ramp-up.")
     parser.add_argument("--docs", default=str(ROOT / "docs"))
+    parser.add_argument("--profile", action="store_true", help="py-spy and pg_stat_statements during office pace.")
+    parser.add_argument("--sweep", default="", help="Worker models to compare first, e.g. sync:2,gthread:2:4.")
+    parser.add_argument("--sweep-only", action="store_true", help="Run the sweep and nothing after it.")
     args = parser.parse_args(argv)
     args.seconds = args.seconds or (300 if args.scale >= 1 else 20)
     args.users = args.users or (52 if args.scale >= 1 else 12)
+    try:
+        configs = load_sweep.parse(args.sweep)
+    except ValueError as exc:
+        parser.error(str(exc))
     subprocess.run(
         [sys.executable, "-m", "bench.run", "--scale", f"{args.scale:g}", "--seed-only", "--reuse"],
         cwd=ROOT,
         check=True,
     )
+    label = "full" if args.scale >= 1 else "small"
+    document = Path(args.docs) / "benchmarks.md"
     test = LoadTest(args)
     test.setup()
     try:
-        # Everyone signs in first (password, then the code), spread over the ramp-up; the runs below reuse the
-        # sessions, so no run's figures include a queue of password hashes.
-        rows, _, _ = test.locust(
-            "sign-in",
-            prefix="/admin/",
-            users=args.users,
-            seconds=60 if test.full else 30,
-            think="3,7",
-            classes=["Staff", "PrivacyOfficer"],
-        )
-        signins = [ms for _, name, ms, _, _ in rows if name == "sign-in: password"]
-        test.signin = {
-            "count": len(signins),
-            "median": statistics.median(signins or [0]),
-            "p95": percentile(signins, 95),
-        }
-        # The register's runs first: the stock admin collapses under this load (gunicorn kills its workers
-        # after 30 s while PostgreSQL goes on with their queries), and would leave that behind for the next run.
-        ours = test.office_pace("office-register", "/admin/", ["Staff", "PrivacyOfficer"])
-        log(f"  register: {ours['table'].get('All pages')}")
-        cap_ours = test.capacity("capacity-register", "/admin/")
-        log(f"  capacity register: {cap_ours['capacity']:.1f} req/s")
-        try:
-            drills = test.drills()
-        except Exception as exc:  # the runs above are still worth their report
-            log(f"  the fault drills failed: {exc!r}")
-            drills = None
-        if drills:
-            log(f"  drills: kill {drills['kill']}, outage {drills['outage']}, purge {drills['purge']}")
-        stock = test.office_pace("office-stock", "/stock-admin/", ["Staff"])
-        log(f"  stock: {stock['table'].get('All pages')}")
-        test.settle()
-        cap_stock = test.capacity("capacity-stock", "/stock-admin/")
-        log(f"  capacity stock: {cap_stock['capacity']:.1f} req/s")
+        test.sign_in()
+        if configs:
+            swept = load_sweep.run(test, configs)
+            write_report(document, f"load-sweep-{label}", load_sweep.report(swept, 30 if test.full else 10))
+            if args.sweep_only:
+                return
+            test.restart_servers()
+        results = test.standard_phases()
     finally:
         test.teardown()
     from django.db import connection
@@ -393,15 +445,15 @@ def main(argv=None):
     with connection.cursor() as cursor:
         cursor.execute("SELECT (SELECT count(*) FROM customers_contact), (SELECT count(*) FROM auditlog_logentry)")
         contacts, entries = cursor.fetchone()
-    label = "full" if args.scale >= 1 else "small"
     chart_name = f"benchmarks-load{'' if label == 'full' else '-small'}.png"
+    ours, stock, cap_ours, cap_stock, drills = results
     chart(ours, stock, drills, Path(args.docs) / chart_name, f"make load, scale {args.scale:g}")
     text = report(
         test, ours, stock, cap_ours, cap_stock, drills, chart_name, {"contacts": contacts, "entries": entries}
     )
-    from bench.report import write_report
-
-    write_report(Path(args.docs) / "benchmarks.md", f"load-{label}", text)
+    write_report(document, f"load-{label}", text)
+    if getattr(test, "profile", None):
+        write_report(document, f"load-profile-{label}", test.profile)
     (test.dir / "report.md").write_text(text)
     log(text)
 
