@@ -1,6 +1,8 @@
 """Query helpers for batches of keys, shared by the audit trail, the retention purge and the admin search."""
 
-from django.db import connection
+import contextlib
+
+from django.db import connection, connections, transaction
 from django.db.models import F, Lookup, Q, Value
 
 
@@ -39,3 +41,25 @@ def array_literal(keys):
     if not all(t.isascii() and t.isdigit() for t in text):
         return keys
     return "{" + ",".join(text) + "}"
+
+
+@contextlib.contextmanager
+def planner_settings(using, **settings):
+    """PostgreSQL planner switches (enable_seqscan="off", ...) for the queries inside the block only.
+
+    For a query whose best plan depends on what the data holds, which the
+    planner cannot know (customers/admin_search.py). The switches are set with
+    `set_config(..., true)` in a savepoint that is rolled back at the end, so
+    they never outlive the block, whether it ends normally or by an error.
+    Read-only queries only: anything written inside is rolled back too.
+    On another database the block runs as it is.
+    """
+    if connections[using].vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic(using=using):
+        with connections[using].cursor() as cursor:  # audit: read-only SQL (planner settings, no data)
+            for name, value in settings.items():
+                cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
+        yield
+        transaction.set_rollback(True, using=using)

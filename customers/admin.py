@@ -1,22 +1,14 @@
 from django.contrib import admin, messages
-from django.contrib.admin import helpers
 from django.contrib.admin.actions import delete_selected
-from django.contrib.admin.views.main import SEARCH_VAR
 from django.core.exceptions import PermissionDenied
-from django.db import connections
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.functional import cached_property
 from django.utils.html import format_html
-from django.utils.text import smart_split, unescape_string_literal
 from django.utils.translation import gettext_lazy as _
 
-from audit.admin import COUNT_CAP, AccessLoggedAdminMixin, AuditHistoryLinkMixin, EstimatedCountPaginator
-from caracom_register.changelist import FastRowsAdminMixin
-from caracom_register.folding import fold
-from caracom_register.queries import keys_in
+from audit.admin import AccessLoggedAdminMixin, AuditHistoryLinkMixin
 from caracom_register.service_errors import ServiceErrorsAdminMixin
 from caracom_register.widgets import ValidatedAutocompleteMixin
 from customers import guards, services
@@ -24,9 +16,9 @@ from customers.admin_bulk import mark_contacts_ended, mark_relationships_ended
 from customers.admin_duplicates import DuplicatesAdminMixin
 from customers.admin_export import ListExportAdminMixin
 from customers.admin_import import ContactImportAdmin, ContactImportAdminMixin
+from customers.admin_search import FastChangelistMixin, IndexedSearchMixin, PhoneAwareSearchMixin
 from customers.models import Company, Contact, ContactImport, active_customer_q
 from customers.public_register.admin import PublicRegisterAdminMixin, PublicRegisterStatusFilter
-from customers.validators import phone_search_variant
 
 LEGAL_HOLD_FIELDS = ("legal_hold_until", "legal_hold_reason")
 
@@ -62,161 +54,6 @@ class RelationshipStatusFilter(admin.SimpleListFilter):
         if self.value() == "ended":
             return queryset.exclude(active)
         return queryset
-
-
-class LargeTablePaginator(EstimatedCountPaginator):
-    """Estimated counts, and deep pages fetched by a "deferred join".
-
-    OFFSET 500000 over full rows reads and throws away half a million rows;
-    here the offset runs over the ordering's index only (primary keys), and
-    only the page's own rows are then fetched.
-    """
-
-    deferred_join_from = 1000
-    # Set for a search (FastChangelistMixin.get_paginator): see _keys.
-    keys_first = False
-
-    @cached_property
-    def _keys(self):
-        """A search's primary keys in display order, at most COUNT_CAP + 1 of them.
-
-        A search is a costly WHERE (a bitmap over several trigram indexes) with a
-        result of at most a few thousand rows. Counting it and then fetching the
-        page would run it twice; its keys, sorted, give both the count and any
-        page, and only the page's rows are then read with their company.
-        """
-        if not self.keys_first:
-            return None
-        keys = list(self.object_list.values_list("pk", flat=True)[: COUNT_CAP + 1])
-        return keys if len(keys) <= COUNT_CAP else None
-
-    @cached_property
-    def count(self):
-        if self._keys is not None:
-            return len(self._keys)
-        if connections[self.object_list.db].vendor != "postgresql":
-            # Development copies (SQLite) are small: the exact count is cheap there.
-            return self.object_list.count()
-        return super().count
-
-    def page(self, number):
-        number = self.validate_number(number)
-        bottom = (number - 1) * self.per_page
-        top = bottom + self.per_page
-        if top + self.orphans >= self.count:
-            top = self.count
-        queryset = self.object_list
-        if self._keys is not None:
-            return self._get_page(list(queryset.filter(keys_in("pk", self._keys[bottom:top]))), number, self)
-        if bottom < self.deferred_join_from or connections[queryset.db].vendor != "postgresql":
-            return self._get_page(queryset[bottom:top], number, self)
-        pks = list(queryset.values_list("pk", flat=True)[bottom:top])
-        return self._get_page(list(queryset.filter(pk__in=pks)), number, self)
-
-
-class FastChangelistMixin(FastRowsAdminMixin):
-    """The changelist of a large table: estimated counts, deferred-join pages, fast rows, a cheap row checkbox."""
-
-    paginator = LargeTablePaginator
-    show_full_result_count = False
-
-    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
-        paginator = super().get_paginator(request, queryset, per_page, orphans, allow_empty_first_page)
-        paginator.keys_first = bool(request.GET.get(SEARCH_VAR, "").strip())
-        return paginator
-
-    def action_checkbox(self, obj):
-        # The same markup as ModelAdmin.action_checkbox, without rendering a form widget
-        # through the template engine for every row (about half of a 100-row page's time).
-        return format_html(
-            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
-            helpers.ACTION_CHECKBOX_NAME,
-            str(obj.pk),
-            format_html(_("Select this object for an action - {}"), str(obj)),
-        )
-
-
-def word_lookup(name, word):
-    if name.endswith("_folded"):
-        return Q(**{f"{name}__contains": fold(word)})
-    return Q(**{f"{name}__icontains": word})
-
-
-class IndexedSearchMixin:
-    """The admin search as one indexed scan of the table.
-
-    Stock admin search ORs `UPPER(field) LIKE '%term%'` over the fields; an OR
-    that spans a join (company__name) can use no index at all and reads every
-    row. Here a field across a relation is looked up on its own table first
-    (the companies whose name contains the word) and becomes `company_id IN
-    (...)`, so every branch of the OR is an index condition on this table:
-    PostgreSQL ORs the trigram indexes (customers/migrations/0003) and the
-    foreign key's index into one bitmap and reads each matching row once.
-    Like the stock search, every word must match some field. A field named
-    `*_folded` is a folded shadow column (caracom_register.folding): the word
-    is folded the same way and matched exactly, so accents and case do not
-    matter.
-    """
-
-    # A word in more company names than this (a 2-letter word: "oy") stays a subquery:
-    # such a list would cost more than it saves.
-    related_search_limit = 1000
-
-    def search_condition(self, word, skip=()):
-        condition = Q()
-        for name in self.search_fields:
-            if name in skip:
-                continue
-            path, _, column = name.rpartition("__")
-            if not path or "__" in path:
-                condition |= word_lookup(name, word)
-                continue
-            related = (
-                self.model._meta.get_field(path)
-                .related_model._default_manager.filter(word_lookup(column, word))
-                .order_by()
-            )
-            keys = list(related.values_list("pk", flat=True)[: self.related_search_limit + 1])
-            if len(keys) > self.related_search_limit:
-                condition |= Q(**{f"{path}__in": related.values("pk")})
-            else:
-                condition |= keys_in(path, keys)
-        return condition
-
-    def get_search_results(self, request, queryset, search_term):
-        words = [
-            unescape_string_literal(word) if word[0] in "\"'" and word[-1] == word[0] else word
-            for word in smart_split(search_term)
-        ]
-        for word in words:
-            if word:
-                queryset = queryset.filter(self.search_condition(word))
-        return queryset, False
-
-
-class PhoneAwareSearchMixin:
-    """Lets staff search a phone number the way they would type it (045 639 3329).
-
-    A term that is a phone number and nothing else searches the phone column
-    only, by prefix of its E.164 form: split into words ("045", "639",
-    "3329"), it would otherwise also be looked for in every name, email and
-    company name, three-digit fragments that match a large part of a million
-    rows and find nothing the phone match does not.
-    """
-
-    phone_search_field = "phone"
-
-    def search_condition(self, word, skip=()):
-        # A phone number is digits and "+": a word without a digit cannot match it, so its index is not read.
-        if not any(char.isdigit() for char in word):
-            skip = (*skip, self.phone_search_field)
-        return super().search_condition(word, skip=skip)
-
-    def get_search_results(self, request, queryset, search_term):
-        variant = phone_search_variant(search_term)
-        if variant:
-            return queryset.filter(**{f"{self.phone_search_field}__startswith": variant}), False
-        return super().get_search_results(request, queryset, search_term)
 
 
 def delete_selected_unless_kept(modeladmin, request, queryset):

@@ -17,6 +17,8 @@ PRODUCTION_ENV = {
     "AUDIT_CHAIN_KEY": "c9Rt-" + "m4Lp8" * 8,
     "ERASURE_LEDGER_KEY": "e2Hs-" + "q7Nd3" * 8,
     "ERASURE_LEDGER_PATH": "/var/lib/caracom/erasure-ledger.jsonl",
+    # Production runs on PostgreSQL; these checks read the settings and never connect (nothing listens on port 1).
+    "DATABASE_URL": "postgres://caracom@127.0.0.1:1/caracom",
 }
 
 
