@@ -36,6 +36,25 @@ from bench.topology import VENV_BIN, Gunicorn, Nginx, free_port
 urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
 
 
+# What a small server's PostgreSQL is tuned by (deploy/postgresql/caracom-register.conf); the report names them.
+REPORTED_SETTINGS = ("shared_buffers", "work_mem", "effective_cache_size", "random_page_cost", "jit")
+
+
+def database_settings(connection):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name, setting, unit FROM pg_settings WHERE name = ANY(%s)", [list(REPORTED_SETTINGS)])
+        found = {name: (setting, unit) for name, setting, unit in cursor.fetchall()}
+    parts = []
+    for name in REPORTED_SETTINGS:
+        setting, unit = found.get(name, ("?", None))
+        if unit == "8kB":
+            setting, unit = f"{int(setting) * 8 // 1024} MB", None
+        elif unit == "kB":
+            setting, unit = f"{int(setting) // 1024} MB", None
+        parts.append(f"{name} {setting}")
+    return ", ".join(parts)
+
+
 class LoadTest:
     def __init__(self, args):
         self.args = args
@@ -52,6 +71,7 @@ class LoadTest:
         from bench import load_setup
 
         self.database = connection.settings_dict["NAME"]
+        self.machine = {"load": os.getloadavg()[0], "settings": database_settings(connection)}
         call_command("migrate", verbosity=0)
         # Capacity steps beyond the office-pace users reuse their sessions (a person with several tabs).
         self.plan = load_setup.prepare(staff=self.args.users, officers=2, password="load-test-" + os.urandom(8).hex())

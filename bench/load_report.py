@@ -68,8 +68,9 @@ def chart(ours, stock, drills, path, title):
 def report(test, ours, stock, cap_ours, cap_stock, drills, chart_name, counts):
     users = test.args.users
     lines = [
-        f"Measured {datetime.date.today().isoformat()} on {os.cpu_count()} cores **shared with other engineers' "
-        f"work** (compare the ratios, not the absolute figures), scale {test.scale:g}: {counts['contacts']:,} "
+        f"Measured {datetime.date.today().isoformat()} on {os.cpu_count()} cores (load average "
+        f"{test.machine['load']:.1f} before the run from other work on the machine; PostgreSQL "
+        f"{test.machine['settings']}), scale {test.scale:g}: {counts['contacts']:,} "
         f"contacts, {counts['entries']:,} audit entries. nginx (TLS) -> 2 gunicorn instances x "
         f"{test.servers[0].env['GUNICORN_WORKERS']} {test.servers[0].env['GUNICORN_WORKER_CLASS']} workers, "
         f"REQUIRE_2FA on; {users} users ({users - 2} staff, 2 Privacy officers; the stock run: {users} staff) at "
