@@ -30,7 +30,7 @@ from bench import load_profile, load_sweep
 from bench.load_probes import CpuMeter, Prober, log, page_table, read_trace
 from bench.load_report import SLOW_MS, chart, percentile, report
 from bench.report import write_report
-from bench.setup import ROOT, django_setup, require_bench_database
+from bench.setup import ROOT, chain_settings, django_setup, require_bench_database
 from bench.topology import VENV_BIN, Gunicorn, Nginx, free_port
 
 urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
@@ -116,6 +116,7 @@ class LoadTest:
             "GUNICORN_LOG_LEVEL": "warning",
             "GUNICORN_ACCESS_LOG": str(self.dir / f"access-{port}.log"),
         }
+        env.update(chain_settings())
         return env
 
     def steps(self):

@@ -9,17 +9,27 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/caracom_bench"
 
 
+def chain_settings():
+    """The benchmark's audit-chain and erasure-ledger settings, as every process of a benchmark needs them.
+
+    The seeded log is chained with this key; a server or command started without it fails closed on its
+    first audited write (a sign-in included).
+    """
+    return {
+        "AUDIT_CHAIN_KEY": os.environ.get("AUDIT_CHAIN_KEY") or "bench-only-audit-chain-key",
+        "ERASURE_LEDGER_KEY": os.environ.get("ERASURE_LEDGER_KEY") or "bench-only-erasure-ledger-key",
+        "ERASURE_LEDGER_PATH": os.environ.get("ERASURE_LEDGER_PATH")
+        or str(Path(tempfile.gettempdir()) / "caracom-bench-erasure-ledger.jsonl"),
+    }
+
+
 def django_setup():
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DATABASE_URL", DEFAULT_DATABASE_URL)
     os.environ.setdefault("SECRET_KEY", "bench-only-not-secret")
     os.environ.setdefault("DEBUG", "false")
-    os.environ.setdefault("AUDIT_CHAIN_KEY", "bench-only-audit-chain-key")
-    os.environ.setdefault("ERASURE_LEDGER_KEY", "bench-only-erasure-ledger-key")
-    os.environ.setdefault(
-        "ERASURE_LEDGER_PATH", str(Path(tempfile.gettempdir()) / "caracom-bench-erasure-ledger.jsonl")
-    )
+    os.environ.update(chain_settings())
     # The test client speaks plain HTTP; in production TLS ends at the proxy, so the redirect is not measured.
     os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
     os.environ["DJANGO_READ_ENV_FILE"] = "false"

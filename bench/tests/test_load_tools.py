@@ -51,3 +51,17 @@ def test_the_sweep_report_has_one_row_per_model_with_its_capacity():
     text = load_sweep.report(rows, 30)
 
     assert "| sync 2 workers | 9.5 req/s, p95 120 ms | **9.5 req/s** | 9.5 req/s |" in text
+
+
+def test_every_benchmark_process_gets_the_chain_and_ledger_keys_the_seeded_log_was_chained_with(monkeypatch):
+    # Without the chain key every audited write fails closed: each sign-in of the load test answered 500.
+    from bench.setup import chain_settings
+
+    monkeypatch.delenv("AUDIT_CHAIN_KEY", raising=False)
+    monkeypatch.setenv("ERASURE_LEDGER_KEY", "from-the-environment")
+
+    settings = chain_settings()
+
+    assert settings["AUDIT_CHAIN_KEY"] == "bench-only-audit-chain-key"
+    assert settings["ERASURE_LEDGER_KEY"] == "from-the-environment"
+    assert settings["ERASURE_LEDGER_PATH"].endswith("caracom-bench-erasure-ledger.jsonl")
