@@ -100,6 +100,9 @@ TEMPLATES = [
     },
 ]
 
+# Labels, plain inputs and selects with Django's markup, written without a template per element.
+FORM_RENDERER = "caracom_register.form_renderer.FastFormRenderer"
+
 WSGI_APPLICATION = "caracom_register.wsgi.application"
 
 # --- Database ---------------------------------------------------------------

@@ -1,11 +1,8 @@
 from django.contrib.admin.widgets import AdminDateWidget, AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.forms import ModelMultipleChoiceField, Select
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
+from django.forms import ModelMultipleChoiceField
 from django.utils.translation import gettext_lazy as _
-from django_countries.widgets import LazySelect
 
 
 class ValidatedOptgroupsMixin:
@@ -74,55 +71,3 @@ class DateWidget(AdminDateWidget):
 
 # For a ModelAdmin: `formfield_overrides = DATE_FIELD_OVERRIDES`.
 DATE_FIELD_OVERRIDES = {models.DateField: {"widget": DateWidget}}
-
-
-def _attrs_html(attrs):
-    # As django/forms/widgets/attrs.html: False leaves the attribute out, True writes its bare name.
-    return mark_safe(  # noqa: S308 - every part below is escaped by format_html
-        "".join(
-            format_html(" {}", name) if value is True else format_html(' {}="{}"', name, str(value))
-            for name, value in attrs.items()
-            if value is not False
-        )
-    )
-
-
-class FastOptionsMixin:
-    """A select of many options (the 250 countries) rendered in Python, not one template per option.
-
-    Django renders each option through select_option.html and attrs.html: about
-    14 ms for the country list, a third of a contact's page. The markup here is
-    the stock templates' byte for byte (caracom_register/tests/test_widgets.py
-    compares them); a widget with other templates keeps the stock renderer.
-    """
-
-    def _render(self, template_name, context, renderer=None):
-        if template_name != Select.template_name or self.option_template_name != Select.option_template_name:
-            return super()._render(template_name, context, renderer)
-        widget = context["widget"]
-        parts = [format_html('<select name="{}"{}>', widget["name"], _attrs_html(widget["attrs"]))]
-        for group_name, options, _index in widget["optgroups"]:
-            if group_name:
-                parts.append(format_html('\n  <optgroup label="{}">', group_name))
-            parts.extend(
-                format_html(
-                    # The option template's own last line break stays in the stock markup.
-                    '\n  <option value="{}"{}>{}</option>\n',
-                    str(option["value"]),
-                    _attrs_html(option["attrs"]),
-                    option["label"],
-                )
-                for option in options
-            )
-            if group_name:
-                parts.append("\n  </optgroup>")
-        parts.append("\n</select>")
-        return mark_safe("".join(parts))  # noqa: S308 - built from format_html parts
-
-
-class FastSelect(FastOptionsMixin, Select):
-    pass
-
-
-class FastCountrySelect(FastOptionsMixin, LazySelect):
-    """The country field's widget (django-countries' lazy select), rendered fast."""

@@ -14,7 +14,6 @@ from django_countries.fields import Country, CountryField
 
 from caracom_register.dates import date_bounds_error
 from caracom_register.folding import fold
-from caracom_register.widgets import FastCountrySelect
 from customers.querysets import FoldedColumnsManager
 from customers.validators import normalize_phone, validate_business_id, validate_postal_code
 
@@ -39,9 +38,6 @@ class CountryCodeField(CountryField):
             return
         if code not in _country_codes():
             raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice", params={"value": code})
-
-    def formfield(self, **kwargs):
-        return super().formfield(**{"widget": FastCountrySelect, **kwargs})
 
 
 class Source(models.TextChoices):
