@@ -254,12 +254,25 @@ class ContactAdmin(
     # A contact another app guards (e.g. restricted) is read-only for everyone here: the privacy officer
     # rectifies it from the request, so the change is tied to that request.
     def has_change_permission(self, request, obj=None):
-        return guards.edit_refusal(obj) is None and super().has_change_permission(request, obj)
+        return self.refusal(request, obj, guards.edit_refusal) is None and super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        if obj is not None and services.contact_delete_refusal(obj):
+        if obj is not None and self.refusal(request, obj, services.contact_delete_refusal):
             return False
         return super().has_delete_permission(request, obj)
+
+    @staticmethod
+    def refusal(request, obj, ask):
+        """`ask(obj)`, asked once per request: the admin asks for the same contact's permissions six times a page,
+        and each answer is a query or two (restrictions, open requests). A request changes none of them before
+        it has asked."""
+        if obj is None or obj.pk is None:
+            return ask(obj)
+        answers = request.__dict__.setdefault("_contact_refusals", {})
+        key = (ask, obj.pk)
+        if key not in answers:
+            answers[key] = ask(obj)
+        return answers[key]
 
     def delete_queryset(self, request, queryset):
         # "Delete selected" goes through the same rule as the delete page: all or nothing.
@@ -278,7 +291,7 @@ class ContactAdmin(
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         obj = self.get_object(request, object_id)
-        refusal = guards.edit_refusal(obj) if request.method == "GET" else None
+        refusal = self.refusal(request, obj, guards.edit_refusal) if request.method == "GET" else None
         if refusal:
             messages.warning(request, refusal)
         return super().change_view(request, object_id, form_url, extra_context)
