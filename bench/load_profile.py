@@ -41,7 +41,8 @@ def top_frames(total, frames, limit=20):
     """The frames with the largest share of the samples, the plumbing left out."""
     rows = []
     for frame, n in frames.most_common():
-        if any(part in frame for part in _PLUMBING):
+        # py-spy --subprocesses roots each stack in its process ("process 123:..."): a frame of its own, no cost.
+        if frame.startswith("process ") or any(part in frame for part in _PLUMBING):
             continue
         rows.append((frame, n / max(total, 1)))
         if len(rows) == limit:

@@ -5,7 +5,8 @@ import pytest
 from bench import load_profile, load_sweep
 
 RAW = (
-    "<module> (gunicorn/app.py:1);handle (gunicorn/workers/sync.py:135);render (django/template/base.py:168) 30\n"
+    'process 41:"gunicorn master";<module> (gunicorn/app.py:1);handle (gunicorn/workers/sync.py:135);'
+    "render (django/template/base.py:168) 30\n"
     "<module> (gunicorn/app.py:1);handle (gunicorn/workers/sync.py:135);execute (django/db/utils.py:79) 10\n"
     "not a sample line\n"
 )
