@@ -32,7 +32,8 @@ def report(*, label, scale, seeding, counts, rows, chart_name):
             f"| {row['item']} | {row['name']} | {fmt_ms(row['median'])} | {fmt_ms(row['p95'])} | "
             f"{row['baseline']} | {ratio} | {row['target']} | {met[row['met']]} |"
         )
-    lines += ["", f"![Purge time and peak memory against size, {label}]({chart_name})", ""]
+    if chart_name:
+        lines += ["", f"![Purge time and peak memory against size, {label}]({chart_name})", ""]
     return "\n".join(lines)
 
 

@@ -38,6 +38,11 @@ def main(argv=None):
     parser.add_argument("--reuse", action="store_true", help="Measure on the data already seeded.")
     parser.add_argument("--seed-only", action="store_true", help="Seed (unless --reuse) and stop: for make load.")
     parser.add_argument("--skip-purge", action="store_true", help="Leave out the purge (item 5).")
+    parser.add_argument(
+        "--search-only",
+        action="store_true",
+        help="Only items 7-8 (every search word, a contact's and a company's page), into their own block.",
+    )
     parser.add_argument("--repeats", type=int, default=None, help="Measured requests per URL (after warm-up).")
     parser.add_argument("--docs", default=str(ROOT / "docs"), help="Where benchmarks.md and the chart go.")
     args = parser.parse_args(argv)
@@ -104,6 +109,14 @@ def main(argv=None):
     ):
         client = Client()
         sign_in_with_second_factor(client, admin)
+        if args.search_only:
+            log("Items 7-8: every search word of the set; a contact's and a company's page")
+            rows = pages.bench_search_words(client, repeats=3, log=log)
+            rows += pages.bench_object_pages(client, data, repeats=args.repeats, log=log)
+            text = report(label=label, scale=args.scale, seeding=timings, counts=counts, rows=rows, chart_name=None)
+            write_report(Path(args.docs) / "benchmarks.md", f"search-{label}", text)
+            log(text)
+            return rows
         log("Items 1-3: admin lists, search, audit log (register admin vs stock admin)")
         rows += bench_lists(client, data, warmup=2, repeats=args.repeats, budget=budget)
         log("Items 7-8: every search word of the set; a contact's and a company's page")
