@@ -122,3 +122,22 @@ def test_the_subject_lookup_and_export_are_measured_when_the_services_exist(seed
     rows = writes.bench_subject(timing.samples(), warmup=0, repeats=1, budget=0)
     assert [row["name"] for row in rows] == ["Subject lookup by email", "Subject export ZIP of one person"]
     assert all(row["median"] > 0 for row in rows)
+
+
+def test_a_report_without_a_chart_has_no_image_line():
+    row = {"item": "7", "name": "W", "median": 1.0, "p95": 2.0, "baseline": "b", "ratio": "r", "target": "t", "met": 1}
+    counts = {"companies": 1, "contacts": 2, "entries": 3, "server_version": "15"}
+
+    text = report.report(label="full", scale=1, seeding=None, counts=counts, rows=[row], chart_name=None)
+
+    assert "| 7 | W |" in text
+    assert "![" not in text
+
+
+def test_every_search_word_is_measured_beside_the_stock_admin(bench_client):
+    from bench import pages
+
+    rows = pages.bench_search_words(bench_client, repeats=1, log=quiet)
+
+    assert rows[-1]["name"].startswith("Search, 127 words (the whole set)")
+    assert all(row["median"] > 0 and "faster" in row["ratio"] for row in rows)
