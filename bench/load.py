@@ -212,7 +212,7 @@ class LoadTest:
         self.profile = load_profile.report(total, frames, statements, time.time() - started)
 
     def capacity(self, label, prefix):
-        step_seconds = 30 if self.full else 10
+        step_seconds = 30 if self.full else 8
         rows, started, _ended = self.locust(
             label,
             prefix=prefix,
@@ -251,7 +251,7 @@ class LoadTest:
         limit = neutralise_expired(as_of)
         prepare_expired(size, limit, f"load{int(time.time())}")
         connection.close()
-        seconds = 150 if self.full else 45
+        seconds = 150 if self.full else 30
         marks = {}
 
         def script(started):
@@ -331,7 +331,7 @@ class LoadTest:
             "sign-in",
             prefix="/admin/",
             users=self.args.users,
-            seconds=60 if self.full else 30,
+            seconds=60 if self.full else 15,
             think="3,7",
             classes=["Staff", "PrivacyOfficer"],
         )
@@ -373,10 +373,10 @@ class LoadTest:
 
     def spawn_rate(self):
         # The first run signs everyone in, spread over its ramp-up (each sign-in costs a password hash);
-        # later runs reuse those sessions and ramp up in ten seconds.
+        # later runs reuse those sessions and ramp up in ten seconds (a few at 1/100 scale, to stay short).
         if (self.dir / "sessions.jsonl").exists():
-            return max(1.0, self.args.users / 10)
-        return 0.5 if self.full else 1.0
+            return max(1.0, self.args.users / (10 if self.full else 4))
+        return 0.5 if self.full else 2.0
 
     def settle(self):
         """Cancel what a collapsed run left running in PostgreSQL, and wait until the register answers again."""
@@ -435,7 +435,7 @@ def main(argv=None):
     parser.add_argument("--sweep", default="", help="Worker models to compare first, e.g. sync:2,gthread:2:4.")
     parser.add_argument("--sweep-only", action="store_true", help="Run the sweep and nothing after it.")
     args = parser.parse_args(argv)
-    args.seconds = args.seconds or (300 if args.scale >= 1 else 20)
+    args.seconds = args.seconds or (300 if args.scale >= 1 else 15)
     args.users = args.users or (52 if args.scale >= 1 else 12)
     try:
         configs = load_sweep.parse(args.sweep)
@@ -454,7 +454,7 @@ def main(argv=None):
         test.sign_in()
         if configs:
             swept = load_sweep.run(test, configs)
-            write_report(document, f"load-sweep-{label}", load_sweep.report(swept, 30 if test.full else 10))
+            write_report(document, f"load-sweep-{label}", load_sweep.report(swept, 30 if test.full else 8))
             if args.sweep_only:
                 return
             test.restart_servers()

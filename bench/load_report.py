@@ -54,9 +54,12 @@ def chart(ours, stock, drills, path, title):
     xs, p50, p95 = series(drills, bucket=5)
     bottom.plot(xs, p95, color="tab:blue", label="p95")
     bottom.plot(xs, p50, color="tab:blue", linestyle="--", label="median")
-    for key, label in (("kill", "gunicorn killed"), ("outage", "database down"), ("back", "back"), ("purge", "purge")):
+    marks = (("kill", "gunicorn killed"), ("outage", "database down"), ("back", "back"), ("purge", "purge"))
+    for n, (key, label) in enumerate(marks):
         bottom.axvline(drills["marks"][key] - drills["ramped"], color="grey", linestyle=":")
-        bottom.text(drills["marks"][key] - drills["ramped"], bottom.get_ylim()[1] * 0.9, label, fontsize=7)
+        # Alternate heights: the outage and its end are ten seconds apart and their labels would overlap.
+        height = bottom.get_ylim()[1] * (0.9 if n % 2 == 0 else 0.8)
+        bottom.text(drills["marks"][key] - drills["ramped"], height, label, fontsize=7)
     bottom.set_xlabel("seconds after ramp-up")
     bottom.set_ylabel("ms")
     bottom.set_title("Fault drills under office-pace load")
