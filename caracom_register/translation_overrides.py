@@ -66,3 +66,10 @@ AUDITLOG_LABELS = (
     gettext_noop("Action"),
     gettext_noop("Objects"),
 )
+
+# Django's own texts its Finnish catalogue leaves untranslated: the blank choice of every select and the
+# admin's button for running an action.
+DJANGO_UNTRANSLATED = (
+    gettext_noop("- Select an option -"),
+    gettext_noop("Run"),
+)

@@ -186,6 +186,15 @@ def test_admin_follows_the_browsers_language(staff_client):
     assert "yritykset" in response.content.decode()
 
 
+def test_the_action_bar_of_a_list_reads_in_finnish_where_djangos_catalogue_has_no_finnish(staff_client):
+    ContactFactory()
+
+    page = staff_client.get(reverse("admin:customers_contact_changelist"), headers={"accept-language": "fi"}).text
+
+    assert "- Valitse -" in page and "Suorita" in page
+    assert "Select an option" not in page and ">Run<" not in page
+
+
 def test_user_can_switch_the_admin_to_finnish(staff_client):
     response = staff_client.post(reverse("set_language"), {"language": "fi", "next": "/admin/"})
     assert response.status_code == 302
