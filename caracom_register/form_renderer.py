@@ -1,13 +1,13 @@
-"""Form labels and plain inputs rendered in Python, with Django's own markup.
+"""Form labels, plain inputs and selects rendered in Python, with Django's own markup.
 
 Django renders every label, every text input, every select option and every
 attribute list of a form through a template of its own (django/forms/label.html,
 widgets/input.html, widgets/select_option.html, widgets/attrs.html): on a
 contact's page that is some three hundred template renders (the country list
-alone has 250 options), most of the page's server time. The renderer here writes those few
-templates' markup directly, byte for byte the same (caracom_register/tests/
-test_form_renderer.py compares them), and leaves every other template to
-Django. A template of these names overridden in the project would be used as
+alone has 250 options), most of the page's server time. The renderer here
+writes those few templates' markup directly, byte for byte the same
+(caracom_register/tests/test_form_renderer.py compares them), and leaves every
+other template to Django. A template of these names overridden in the project would be used as
 it is: only Django's own files are replaced.
 """
 
@@ -21,6 +21,7 @@ from django.utils.safestring import SafeData, mark_safe
 _STOCK_DIR = Path(django.forms.__file__).parent / "templates"
 _INPUT = "django/forms/widgets/input.html"
 _OPTION = "django/forms/widgets/select_option.html"
+_SELECT = "django/forms/widgets/select.html"
 # Widget templates that are nothing but `{% include "django/forms/widgets/input.html" %}`, read from Django itself.
 _INPUT_ALIASES = frozenset(
     f"django/forms/widgets/{path.name}"
@@ -89,7 +90,7 @@ def _label(context):
 
 _FAST = {
     "django/forms/label.html": _label,
-    "django/forms/widgets/select.html": _select,
+    _SELECT: _select,
     "django/forms/widgets/textarea.html": _textarea,
     _INPUT: _input,
     **dict.fromkeys(_INPUT_ALIASES, _input),
@@ -109,15 +110,14 @@ class FastFormRenderer(DjangoTemplates):
 
     def render(self, template_name, context, request=None):
         fast = _FAST.get(template_name)
-        if fast is not None and self._is_stock(template_name) and self._stock_options(context):
-            return fast(context)
-        return super().render(template_name, context, request=request)
+        if fast is None or not self._is_stock(template_name):
+            return super().render(template_name, context, request=request)
+        if template_name == _SELECT and not self._stock_options(context["widget"]["optgroups"]):
+            return super().render(template_name, context, request=request)
+        return fast(context)
 
-    def _stock_options(self, context):
+    def _stock_options(self, optgroups):
         # A select whose options use another template (a subclass's) keeps Django's renderer.
-        optgroups = context.get("widget", {}).get("optgroups") if isinstance(context.get("widget"), dict) else None
-        if not optgroups:
-            return True
         return all(
             option["template_name"] == _OPTION and self._is_stock(_OPTION)
             for _name, options, _index in optgroups
